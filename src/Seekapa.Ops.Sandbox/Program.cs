@@ -1,0 +1,2 @@
+// PLACEHOLDER: the sandbox entry point.
+return 0;
