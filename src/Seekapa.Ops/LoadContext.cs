@@ -26,6 +26,18 @@ public sealed class LoadContext : AssemblyLoadContext
         _sharedName = _sharedAssembly.GetName();
     }
 
+    /// <summary>True once the module has been loaded in this process (a second Import-Module is a reload).</summary>
+    public static bool IsInitialized
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return _instance is not null;
+            }
+        }
+    }
+
     /// <summary>The bin/ folder this context loads from.</summary>
     public string BinPath => _binPath;
 

@@ -1,0 +1,190 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    Builds, tests, demonstrates and benchmarks Seekapa.Ops.
+.DESCRIPTION
+    Build  publishes the installable module folder out/Seekapa.Ops/ and the sandbox cluster to out/sandbox/.
+    Test   Build, then xunit and Pester (in a fresh pwsh, against out/Seekapa.Ops), then ONE closing line
+           "N passed, N failed" with both runners' counts. Exits non-zero on any failure.
+    Demo   Starts the sandbox with the 'unhealthy' scenario and shows the module beside kubectl.
+    Bench  Runs bench/Invoke-Benchmark.ps1 (results in bench/results.md).
+    Clean  Removes out/ and every bin/ and obj/.
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
+    [string] $Task = 'Build',
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+
+$Root = $PSScriptRoot
+$Out = Join-Path $Root 'out'
+$ModuleOut = Join-Path $Out 'Seekapa.Ops'
+$SandboxOut = Join-Path $Out 'sandbox'
+# Pinned tool versions (the NuGet package Pester; PowerShell itself is pinned in dotnet-tools.json).
+$PesterVersion = '5.7.1'
+
+function Invoke-Native {
+    param([Parameter(Mandatory)][string] $Command, [string[]] $Arguments)
+    & $Command @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "'$Command $($Arguments -join ' ')' failed with exit code $LASTEXITCODE." }
+}
+
+function Assert-Tool {
+    # A missing binary is installed where we can (root + apt-get), else the run fails naming the command to run.
+    param([string] $Name, [string[]] $AptPackages)
+    if (Get-Command $Name -ErrorAction SilentlyContinue) { return }
+    $canApt = $IsLinux -and (Get-Command apt-get -ErrorAction SilentlyContinue) -and ((id -u) -eq '0')
+    if ($canApt) {
+        Write-Host "Installing $Name with apt-get ($($AptPackages -join ' or '))..."
+        & apt-get update -qq | Out-Null
+        foreach ($package in $AptPackages) {
+            & apt-get install -y -qq $package | Out-Null
+            if (Get-Command $Name -ErrorAction SilentlyContinue) { return }
+        }
+    }
+    throw "'$Name' is required and was not found. Install it: sudo apt-get install -y $($AptPackages[0])"
+}
+
+function Get-ProjectVersion {
+    ([xml](Get-Content (Join-Path $Root 'Directory.Build.props') -Raw)).Project.PropertyGroup.Version | Where-Object { $_ } | Select-Object -First 1
+}
+
+function Invoke-Build {
+    $version = Get-ProjectVersion
+    $staging = Join-Path $Out 'obj'
+    Remove-Item $ModuleOut, $staging -Recurse -Force -ErrorAction SilentlyContinue
+    Invoke-Native dotnet @('publish', (Join-Path $Root 'src/Seekapa.Ops.PowerShell'), '-c', $Configuration, '-o', (Join-Path $staging 'bin'), '--nologo', '-v', 'q')
+    Invoke-Native dotnet @('build', (Join-Path $Root 'src/Seekapa.Ops'), '-c', $Configuration, '-o', (Join-Path $staging 'shared'), '--nologo', '-v', 'q')
+    Invoke-Native dotnet @('publish', (Join-Path $Root 'src/Seekapa.Ops.Sandbox'), '-c', $Configuration, '-o', $SandboxOut, '--nologo', '-v', 'q')
+
+    $null = New-Item -ItemType Directory -Path (Join-Path $ModuleOut 'bin'), (Join-Path $ModuleOut 'en-US') -Force
+    Copy-Item (Join-Path $staging 'shared/Seekapa.Ops.dll') $ModuleOut
+    # Everything the cmdlet assembly needs, except the shared models (default context) and PowerShell itself.
+    Get-ChildItem (Join-Path $staging 'bin') -File |
+        Where-Object { $_.Name -ne 'Seekapa.Ops.dll' -and $_.Name -ne 'Seekapa.Ops.pdb' -and $_.Name -notlike 'System.Management.Automation*' } |
+        Copy-Item -Destination (Join-Path $ModuleOut 'bin')
+    Copy-Item (Join-Path $Root 'module/Seekapa.Ops.psm1'), (Join-Path $Root 'module/Seekapa.Ops.Format.ps1xml') $ModuleOut
+    (Get-Content (Join-Path $Root 'module/Seekapa.Ops.psd1') -Raw) -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion        = '$version'" |
+        Set-Content (Join-Path $ModuleOut 'Seekapa.Ops.psd1') -NoNewline
+    Copy-Item (Join-Path $Root 'module/en-US/*') (Join-Path $ModuleOut 'en-US') -Recurse -ErrorAction SilentlyContinue
+    $helpTool = Join-Path $Root 'tools/New-MamlHelp.ps1'
+    if (Test-Path $helpTool) {
+        & $helpTool -DocsPath (Join-Path $Root 'docs/cmdlets') -OutputPath (Join-Path $ModuleOut 'en-US/Seekapa.Ops.PowerShell.dll-Help.xml')
+    }
+    Remove-Item $staging -Recurse -Force
+    Write-Host "Built module $version -> $ModuleOut; sandbox -> $SandboxOut"
+}
+
+function Get-PesterModulePath {
+    $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }
+    $psd1 = Join-Path $packages "pester/$PesterVersion/tools/Pester.psd1"
+    # Also brings the older YamlDotNet the load-context test loads first.
+    Invoke-Native dotnet @('restore', (Join-Path $Root 'tools/Tools.proj'), '--nologo', '-v', 'q')
+    if (-not (Test-Path $psd1)) { throw "Pester $PesterVersion was not found at $psd1 after restoring tools/Tools.proj." }
+    $psd1
+}
+
+function Invoke-UnitTests {
+    $results = Join-Path $Out 'test-results'
+    Remove-Item $results -Recurse -Force -ErrorAction SilentlyContinue
+    & dotnet test (Join-Path $Root 'tests/Unit') -c $Configuration --nologo --logger 'trx;LogFileName=unit.trx' --results-directory $results
+    $exit = $LASTEXITCODE
+    $trx = Join-Path $results 'unit.trx'
+    if (-not (Test-Path $trx)) { return [pscustomobject]@{ Passed = 0; Failed = 1; Note = "xunit produced no results (exit $exit)" } }
+    $counters = ([xml](Get-Content $trx -Raw)).TestRun.ResultSummary.Counters
+    $failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+    if ($exit -ne 0 -and $failed -eq 0) { $failed = 1 }
+    [pscustomobject]@{ Passed = [int]$counters.passed; Failed = $failed; Skipped = [int]$counters.notExecuted; Note = $null }
+}
+
+function Invoke-PesterTests {
+    $pester = Get-PesterModulePath
+    $resultFile = Join-Path $Out 'test-results/pester.json'
+    $null = New-Item -ItemType Directory -Path (Split-Path $resultFile) -Force
+    # A fresh pwsh: a binary module cannot be unloaded, and the load-context test needs a clean process.
+    $script = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$pester'
+`$config = New-PesterConfiguration
+`$config.Run.Path = '$(Join-Path $Root 'tests/Pester')'
+`$config.Run.PassThru = `$true
+`$config.Output.Verbosity = 'Detailed'
+`$env:SEEKAPA_MODULE_PATH = '$ModuleOut'
+`$env:SEEKAPA_SANDBOX_PATH = '$SandboxOut'
+`$r = Invoke-Pester -Configuration `$config
+@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount + `$r.NotRunCount } | ConvertTo-Json | Set-Content '$resultFile'
+"@
+    & (Get-Process -Id $PID).Path -NoProfile -NonInteractive -Command $script
+    if (-not (Test-Path $resultFile)) { return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0; Note = 'Pester produced no results' } }
+    $r = Get-Content $resultFile -Raw | ConvertFrom-Json
+    [pscustomobject]@{ Passed = [int]$r.Passed; Failed = [int]$r.Failed; Skipped = [int]$r.Skipped; Note = $null }
+}
+
+function Invoke-Test {
+    Assert-Tool kubectl @('kubectl', 'kubernetes-client')
+    Invoke-Build
+    $unit = Invoke-UnitTests
+    $pester = Invoke-PesterTests
+    foreach ($r in $unit, $pester) { if ($r.Note) { Write-Host $r.Note -ForegroundColor Red } }
+    $skipped = $unit.Skipped + $pester.Skipped
+    # Nothing is skipped silently: a skipped test counts as a failure here.
+    $failed = $unit.Failed + $pester.Failed + $skipped
+    Write-Host "xunit: $($unit.Passed) passed, $($unit.Failed) failed; Pester: $($pester.Passed) passed, $($pester.Failed) failed; skipped: $skipped"
+    Write-Output "$($unit.Passed + $pester.Passed) passed, $failed failed"
+    if ($failed -ne 0) { exit 1 }
+}
+
+function Invoke-Demo {
+    Assert-Tool kubectl @('kubectl', 'kubernetes-client')
+    Invoke-Build
+    $demo = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$(Join-Path $Root 'tools/Sandbox.psm1')'
+`$sandbox = Start-Sandbox -SandboxPath '$SandboxOut' -Scenario unhealthy
+try {
+    Import-Module '$ModuleOut'
+    Write-Host "`n== Connect-SeekapaCluster -Kubeconfig <sandbox> ==" -ForegroundColor Cyan
+    Connect-SeekapaCluster -Kubeconfig `$sandbox.Kubeconfig | Format-Table -AutoSize | Out-Host
+    Write-Host "== Get-SeekapaPodHealth -AllNamespaces ==" -ForegroundColor Cyan
+    Get-SeekapaPodHealth -AllNamespaces | Format-Table -AutoSize | Out-Host
+    Write-Host "== Get-SeekapaPodHealth -AllNamespaces -Unhealthy ==" -ForegroundColor Cyan
+    Get-SeekapaPodHealth -AllNamespaces -Unhealthy | Format-Table Namespace, Name, Status, RestartsDisplay, LastTerminationReason, Problem -Wrap | Out-Host
+    Write-Host "== Get-SeekapaPodHealth -Selector app=backend | Sort-Object Restarts -Descending | Select-Object -First 5 ==" -ForegroundColor Cyan
+    Get-SeekapaPodHealth -Selector app=backend | Sort-Object Restarts -Descending | Select-Object -First 5 | Format-Table -AutoSize | Out-Host
+    Write-Host "== kubectl get pods -A (the same sandbox) ==" -ForegroundColor Cyan
+    & kubectl --kubeconfig `$sandbox.Kubeconfig get pods -A | Out-Host
+}
+finally {
+    Stop-Sandbox `$sandbox
+}
+"@
+    & (Get-Process -Id $PID).Path -NoProfile -NonInteractive -Command $demo
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+}
+
+function Invoke-Bench {
+    Assert-Tool kubectl @('kubectl', 'kubernetes-client')
+    Invoke-Build
+    & (Get-Process -Id $PID).Path -NoProfile -NonInteractive -File (Join-Path $Root 'bench/Invoke-Benchmark.ps1') -ModulePath $ModuleOut -SandboxPath $SandboxOut
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+}
+
+function Invoke-Clean {
+    Remove-Item $Out -Recurse -Force -ErrorAction SilentlyContinue
+    Get-ChildItem $Root -Directory -Recurse -Include bin, obj | Where-Object FullName -notmatch '[\\/]\.git[\\/]' | Remove-Item -Recurse -Force
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Test }
+    'Demo' { Invoke-Demo }
+    'Bench' { Invoke-Bench }
+    'Clean' { Invoke-Clean }
+}

@@ -1,0 +1,25 @@
+@{
+    RootModule           = 'Seekapa.Ops.psm1'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '5b7f6c2e-2f5d-4c1a-9f0e-6d3b8a1c4e27'
+    Author               = 'Seekapa'
+    CompanyName          = 'Seekapa'
+    Copyright            = '(c) Seekapa. MIT License.'
+    Description          = 'Incident response for Seekapa: Kubernetes (kubectl semantics), Azure, PostgreSQL and the incident process as PowerShell cmdlets.'
+    PowerShellVersion    = '7.4'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('Seekapa.Ops.Format.ps1xml')
+    CmdletsToExport      = @(
+        'Connect-SeekapaCluster'
+        'Get-SeekapaPodHealth'
+    )
+    FunctionsToExport    = @()
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('Kubernetes', 'AKS', 'Azure', 'PostgreSQL', 'Incident', 'SRE', 'OnCall')
+            LicenseUri = 'https://opensource.org/licenses/MIT'
+        }
+    }
+}

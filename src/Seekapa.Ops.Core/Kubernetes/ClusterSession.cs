@@ -1,0 +1,76 @@
+using System.Net.Http;
+using k8s;
+using Seekapa.Ops.Core.Errors;
+using Seekapa.Ops.Core.Http;
+
+namespace Seekapa.Ops.Core.Kubernetes;
+
+/// <summary>What the caller asked for: all optional, resolved as kubectl resolves them.</summary>
+public sealed record ClusterTarget(string? KubeconfigPath = null, string? Context = null, string? Namespace = null);
+
+/// <summary>A live client for one cluster, attached to the public <see cref="ClusterConnection"/> it belongs to.</summary>
+public sealed class ClusterSession : IDisposable
+{
+    private ClusterSession(IKubernetes client, ClusterConnection connection, RetryingHandler handler, string? secret)
+    {
+        Client = client;
+        Connection = connection;
+        Handler = handler;
+        Secret = secret;
+        connection.Handle = this;
+    }
+
+    public IKubernetes Client { get; }
+    public ClusterConnection Connection { get; }
+    public RetryingHandler Handler { get; }
+
+    /// <summary>The bearer token, only so that redaction can scrub it from any text we surface.</summary>
+    internal string? Secret { get; }
+
+    public string DefaultNamespace => Connection.Namespace;
+
+    /// <summary>Reads the kubeconfig and builds a client. No network call: use <see cref="VerifyAsync"/> for that.</summary>
+    public static ClusterSession Open(ClusterTarget target, RetryPolicy? policy = null)
+    {
+        var loaded = KubeconfigLoader.Load(target.KubeconfigPath, target.Context);
+        KubernetesClientConfiguration config;
+        try
+        {
+            config = KubernetesClientConfiguration.BuildConfigFromConfigObject(loaded.Config, loaded.Context);
+        }
+        catch (Exception ex) when (ex is not SeekapaException)
+        {
+            throw new SeekapaException("KubeconfigInvalid", FailureCategory.InvalidData,
+                $"Context '{loaded.Context}' in '{loaded.PrimaryPath}' cannot be used: {ex.Message}", loaded.Context, inner: ex);
+        }
+
+        policy ??= RetryPolicy.Default;
+        config.HttpClientTimeout = policy.RequestTimeout + TimeSpan.FromSeconds(5);
+        var handler = new RetryingHandler(policy);
+        var contextEntry = loaded.Config.Contexts.First(c => c.Name == loaded.Context);
+        var ns = !string.IsNullOrEmpty(target.Namespace) ? target.Namespace
+            : !string.IsNullOrEmpty(contextEntry.ContextDetails?.Namespace) ? contextEntry.ContextDetails.Namespace
+            : "default";
+        ResourceNames.ValidateNamespace(ns);
+        var connection = new ClusterConnection(loaded.Context, config.Host ?? string.Empty, ns, contextEntry.ContextDetails?.User, loaded.PrimaryPath);
+        var client = new k8s.Kubernetes(config, handler);
+        return new ClusterSession(client, connection, handler, config.AccessToken);
+    }
+
+    /// <summary>The session behind a connection object returned earlier in this process.</summary>
+    public static ClusterSession FromConnection(ClusterConnection connection) =>
+        connection.Handle as ClusterSession ?? throw new SeekapaException("ConnectionInvalid", FailureCategory.InvalidArgument,
+            $"The connection to '{connection.Context}' was not created in this session.", connection.Context,
+            "Create it again with Connect-SeekapaCluster.");
+
+    /// <summary>Calls /version: proves the server is reachable and our credentials are accepted.</summary>
+    public async Task<string> VerifyAsync(CancellationToken cancellationToken)
+    {
+        var version = await KubernetesErrors.Guard(this, "get", "version", null, null,
+            () => Client.Version.GetCodeAsync(cancellationToken)).ConfigureAwait(false);
+        Connection.ServerVersion = version.GitVersion;
+        return version.GitVersion;
+    }
+
+    public void Dispose() => Client.Dispose();
+}

@@ -1,0 +1,74 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Seekapa.Ops.Core.Kubernetes;
+
+/// <summary>
+/// The -Name filter of the Get cmdlets: explicit names (reported when missing) and PowerShell-style wildcards
+/// (*, ?, [abc]) that are silent when they match nothing.
+/// </summary>
+public sealed class NameFilter
+{
+    private readonly List<Regex> _patterns = new();
+
+    public NameFilter(IEnumerable<string>? names)
+    {
+        foreach (var name in names ?? Array.Empty<string>())
+        {
+            if (IsWildcard(name))
+            {
+                _patterns.Add(new Regex(ToRegex(name), RegexOptions.CultureInvariant | RegexOptions.IgnoreCase));
+            }
+            else
+            {
+                ExplicitNames.Add(name);
+            }
+        }
+    }
+
+    /// <summary>Names without wildcards: each must exist, or the cmdlet reports it.</summary>
+    public HashSet<string> ExplicitNames { get; } = new(StringComparer.Ordinal);
+
+    public bool IsEmpty => ExplicitNames.Count == 0 && _patterns.Count == 0;
+
+    /// <summary>The single exact name, when that is the whole filter, so the server can filter by metadata.name.</summary>
+    public string? SingleExplicitName => _patterns.Count == 0 && ExplicitNames.Count == 1 ? ExplicitNames.First() : null;
+
+    public bool Matches(string name) =>
+        IsEmpty || ExplicitNames.Contains(name) || _patterns.Any(p => p.IsMatch(name));
+
+    public static bool IsWildcard(string name) => name.IndexOfAny(new[] { '*', '?', '[' }) >= 0;
+
+    private static string ToRegex(string pattern)
+    {
+        var sb = new StringBuilder("^");
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            var c = pattern[i];
+            switch (c)
+            {
+                case '*': sb.Append(".*"); break;
+                case '?': sb.Append('.'); break;
+                case '[':
+                    var close = pattern.IndexOf(']', i + 1);
+                    if (close > i + 1)
+                    {
+                        sb.Append('[').Append(Regex.Escape(pattern[(i + 1)..close]).Replace("\\-", "-")).Append(']');
+                        i = close;
+                    }
+                    else
+                    {
+                        sb.Append(Regex.Escape("["));
+                    }
+
+                    break;
+                case '`' when i + 1 < pattern.Length:
+                    sb.Append(Regex.Escape(pattern[++i].ToString()));
+                    break;
+                default: sb.Append(Regex.Escape(c.ToString())); break;
+            }
+        }
+
+        return sb.Append('$').ToString();
+    }
+}

@@ -1,0 +1,92 @@
+using System.Management.Automation;
+using Seekapa.Ops.Core.Errors;
+using Seekapa.Ops.PowerShell.Infrastructure;
+
+namespace Seekapa.Ops.PowerShell.Cmdlets;
+
+/// <summary>
+/// Base of every Seekapa cmdlet: a cancellation token cancelled by Ctrl+C (StopProcessing), async calls awaited on the
+/// pipeline thread, and SeekapaExceptions turned into ErrorRecords with their stable ErrorIds.
+/// </summary>
+public abstract class SeekapaCmdlet : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource _cancellation = new();
+
+    protected CancellationToken CancellationToken => _cancellation.Token;
+
+    protected sealed override void BeginProcessing() => Guard(Begin);
+
+    protected sealed override void ProcessRecord() => Guard(Process);
+
+    protected sealed override void EndProcessing() => Guard(End);
+
+    protected virtual void Begin()
+    {
+    }
+
+    protected virtual void Process()
+    {
+    }
+
+    protected virtual void End()
+    {
+    }
+
+    protected override void StopProcessing() => _cancellation.Cancel();
+
+    /// <summary>Waits for a task on the pipeline thread; Write* must stay on this thread.</summary>
+    protected T Await<T>(Task<T> task) => task.GetAwaiter().GetResult();
+
+    protected void Await(Task task) => task.GetAwaiter().GetResult();
+
+    /// <summary>Enumerates an async stream on the pipeline thread, so each item can be written as it arrives.</summary>
+    protected IEnumerable<T> Stream<T>(IAsyncEnumerable<T> source)
+    {
+        var enumerator = source.GetAsyncEnumerator(CancellationToken);
+        try
+        {
+            while (enumerator.MoveNextAsync().AsTask().GetAwaiter().GetResult())
+            {
+                yield return enumerator.Current;
+            }
+        }
+        finally
+        {
+            enumerator.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>A non-terminating error for one item; the pipeline goes on.</summary>
+    protected void WriteFailure(SeekapaException ex) => WriteError(ErrorRecords.From(ex));
+
+    private void Guard(Action body)
+    {
+        try
+        {
+            body();
+        }
+        catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (SeekapaException ex) when (IsSetupError(ex))
+        {
+            ThrowTerminatingError(ErrorRecords.From(ex));
+        }
+        catch (SeekapaException ex)
+        {
+            WriteError(ErrorRecords.From(ex));
+        }
+    }
+
+    /// <summary>Errors that make every further item fail the same way stop the cmdlet; the rest are per item.</summary>
+    protected virtual bool IsSetupError(SeekapaException ex) => ex.ErrorId is
+        "KubeconfigNotFound" or "KubeconfigInvalid" or "ContextNotFound" or "ClusterUnreachable" or "ClusterAuthenticationFailed"
+        or "ConnectionInvalid" or "NoClusterConnection";
+
+    public void Dispose()
+    {
+        _cancellation.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

@@ -1,0 +1,54 @@
+# Starts and stops the sandbox cluster (out/sandbox) as a child process, for build.ps1 (Demo, Bench) and Pester.
+
+function Start-Sandbox {
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)][string] $SandboxPath,
+        [string] $Scenario,
+        [int] $Pods,
+        [int] $Namespaces,
+        [string] $Kubeconfig = (Join-Path ([System.IO.Path]::GetTempPath()) "seekapa-sandbox-$([guid]::NewGuid().ToString('n')).kubeconfig"),
+        [int] $TimeoutSeconds = 60
+    )
+    $dll = Join-Path $SandboxPath 'Seekapa.Ops.Sandbox.dll'
+    if (-not (Test-Path $dll)) { throw "The sandbox is not built ($dll). Run: dotnet pwsh ./build.ps1 -Task Build" }
+    $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($a in @($dll, '--kubeconfig', $Kubeconfig)) { $psi.ArgumentList.Add($a) }
+    if ($Scenario) { $psi.ArgumentList.Add('--scenario'); $psi.ArgumentList.Add($Scenario) }
+    if ($Pods) { $psi.ArgumentList.Add('--pods'); $psi.ArgumentList.Add("$Pods") }
+    if ($Namespaces) { $psi.ArgumentList.Add('--namespaces'); $psi.ArgumentList.Add("$Namespaces") }
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $psi.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($psi)
+    # Drain stderr asynchronously so a chatty server cannot block on a full pipe.
+    $stderr = $process.StandardError.ReadToEndAsync()
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    $url = $null
+    while (-not $url) {
+        $lineTask = $process.StandardOutput.ReadLineAsync()
+        $remaining = [int][Math]::Max(0, ($deadline - [DateTime]::UtcNow).TotalMilliseconds)
+        if (-not $lineTask.Wait($remaining) -or $null -eq $lineTask.Result) {
+            try { $process.Kill($true) } catch { }
+            throw "The sandbox did not become ready within $TimeoutSeconds s. stderr: $($stderr.Result)"
+        }
+        if ($lineTask.Result -match '^sandbox ready (\S+) kubeconfig (.+)$') { $url = $Matches[1] }
+    }
+    # Keep draining stdout so the child never blocks writing to it.
+    $null = $process.StandardOutput.ReadToEndAsync()
+    [pscustomobject]@{ Process = $process; Url = $url; Kubeconfig = $Kubeconfig }
+}
+
+function Stop-Sandbox {
+    [CmdletBinding()]
+    param([Parameter(Mandatory, ValueFromPipeline)] $Sandbox)
+    process {
+        if ($Sandbox -and -not $Sandbox.Process.HasExited) {
+            $Sandbox.Process.Kill($true)
+            $null = $Sandbox.Process.WaitForExit(10000)
+        }
+        if ($Sandbox.Kubeconfig -and (Test-Path $Sandbox.Kubeconfig)) { Remove-Item $Sandbox.Kubeconfig -Force }
+    }
+}
+
+Export-ModuleMember -Function Start-Sandbox, Stop-Sandbox
