@@ -39,7 +39,7 @@ public static class PodHealthBuilder
             Age = columns.Age,
             Created = Utc(meta?.CreationTimestamp),
             Node = NullIfEmpty(pod.Spec?.NodeName),
-            IP = NullIfEmpty(pod.Status?.PodIPs?.FirstOrDefault()?.Ip) ?? NullIfEmpty(pod.Status?.PodIP),
+            IP = PodStatusPrinter.PodIP(pod.Status) is var ip && ip != "<none>" ? ip : null,
             Owner = owner is null ? null : $"{owner.Kind}/{owner.Name}",
             OwnerKind = owner?.Kind,
             OwnerName = owner?.Name,
@@ -182,11 +182,5 @@ public static class PodHealthBuilder
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 
-    /// <summary>API timestamps are UTC; KubernetesClient may hand them over as Local or Unspecified kinds.</summary>
-    public static DateTimeOffset? Utc(DateTime? value) => value switch
-    {
-        null => null,
-        { Kind: DateTimeKind.Local } v => new DateTimeOffset(v.ToUniversalTime(), TimeSpan.Zero),
-        { } v => new DateTimeOffset(DateTime.SpecifyKind(v, DateTimeKind.Utc), TimeSpan.Zero),
-    };
+    private static DateTimeOffset? Utc(DateTime? value) => PodStatusPrinter.ToUtc(value);
 }
