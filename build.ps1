@@ -30,6 +30,14 @@ $SandboxOut = Join-Path $Out 'sandbox'
 # Pinned tool versions (the NuGet package Pester; PowerShell itself is pinned in dotnet-tools.json).
 $PesterVersion = '5.7.1'
 
+function Invoke-Pwsh {
+    # A fresh pwsh like this one. Under `dotnet pwsh` (the local tool) this process is dotnet itself, which needs
+    # pwsh.dll as its first argument.
+    $exe = [Environment]::ProcessPath
+    $prefix = @(if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
+    & $exe @prefix -NoProfile -NonInteractive @args
+}
+
 function Invoke-Native {
     param([Parameter(Mandatory)][string] $Command, [string[]] $Arguments)
     & $Command @Arguments
@@ -94,10 +102,10 @@ function Get-PesterModulePath {
 function Invoke-UnitTests {
     $results = Join-Path $Out 'test-results'
     Remove-Item $results -Recurse -Force -ErrorAction SilentlyContinue
-    & dotnet test (Join-Path $Root 'tests/Unit') -c $Configuration --nologo --logger 'trx;LogFileName=unit.trx' --results-directory $results
+    & dotnet test (Join-Path $Root 'tests/Unit') -c $Configuration --nologo --logger 'trx;LogFileName=unit.trx' --results-directory $results | Out-Host
     $exit = $LASTEXITCODE
     $trx = Join-Path $results 'unit.trx'
-    if (-not (Test-Path $trx)) { return [pscustomobject]@{ Passed = 0; Failed = 1; Note = "xunit produced no results (exit $exit)" } }
+    if (-not (Test-Path $trx)) { return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0; Note = "xunit produced no results (exit $exit)" } }
     $counters = ([xml](Get-Content $trx -Raw)).TestRun.ResultSummary.Counters
     $failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
     if ($exit -ne 0 -and $failed -eq 0) { $failed = 1 }
@@ -121,7 +129,7 @@ Import-Module '$pester'
 `$r = Invoke-Pester -Configuration `$config
 @{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount + `$r.NotRunCount } | ConvertTo-Json | Set-Content '$resultFile'
 "@
-    & (Get-Process -Id $PID).Path -NoProfile -NonInteractive -Command $script
+    Invoke-Pwsh -Command $script | Out-Host
     if (-not (Test-Path $resultFile)) { return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0; Note = 'Pester produced no results' } }
     $r = Get-Content $resultFile -Raw | ConvertFrom-Json
     [pscustomobject]@{ Passed = [int]$r.Passed; Failed = [int]$r.Failed; Skipped = [int]$r.Skipped; Note = $null }
@@ -165,14 +173,14 @@ finally {
     Stop-Sandbox `$sandbox
 }
 "@
-    & (Get-Process -Id $PID).Path -NoProfile -NonInteractive -Command $demo
+    Invoke-Pwsh -Command $demo
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 
 function Invoke-Bench {
     Assert-Tool kubectl @('kubectl', 'kubernetes-client')
     Invoke-Build
-    & (Get-Process -Id $PID).Path -NoProfile -NonInteractive -File (Join-Path $Root 'bench/Invoke-Benchmark.ps1') -ModulePath $ModuleOut -SandboxPath $SandboxOut
+    Invoke-Pwsh -File (Join-Path $Root 'bench/Invoke-Benchmark.ps1') -ModulePath $ModuleOut -SandboxPath $SandboxOut
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 

@@ -52,11 +52,12 @@ Import-Module '$ModulePath'
 }
 
 Describe 'Errors before any call' {
-    It 'reports a missing kubeconfig as KubeconfigNotFound' {
-        $err = $null
-        Get-SeekapaPodHealth -Kubeconfig (Join-Path $TestDrive 'none.yaml') -ErrorVariable err -ErrorAction SilentlyContinue
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'KubeconfigNotFound,*'
-        $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    It 'reports a missing kubeconfig as a terminating KubeconfigNotFound' {
+        $record = $null
+        try { Get-SeekapaPodHealth -Kubeconfig (Join-Path $TestDrive 'none.yaml') } catch { $record = $_ }
+        $record.FullyQualifiedErrorId | Should -BeLike 'KubeconfigNotFound,*'
+        $record.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $record.ErrorDetails.RecommendedAction | Should -Match 'Kubeconfig'
     }
 
     It 'reports a malformed selector as InvalidSelector without contacting the (unreachable) server' {
