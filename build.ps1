@@ -159,13 +159,13 @@ Import-Module '$(Join-Path $Root 'tools/Sandbox.psm1')'
 try {
     Import-Module '$ModuleOut'
     Write-Host "`n== Connect-SeekapaCluster -Kubeconfig <sandbox> ==" -ForegroundColor Cyan
-    Connect-SeekapaCluster -Kubeconfig `$sandbox.Kubeconfig | Format-Table -AutoSize | Out-Host
+    Connect-SeekapaCluster -Kubeconfig `$sandbox.Kubeconfig | Format-Table -AutoSize | Out-String -Width 200 | Out-Host
     Write-Host "== Get-SeekapaPodHealth -AllNamespaces ==" -ForegroundColor Cyan
-    Get-SeekapaPodHealth -AllNamespaces | Format-Table -AutoSize | Out-Host
+    Get-SeekapaPodHealth -AllNamespaces | Format-Table -AutoSize | Out-String -Width 200 | Out-Host
     Write-Host "== Get-SeekapaPodHealth -AllNamespaces -Unhealthy ==" -ForegroundColor Cyan
-    Get-SeekapaPodHealth -AllNamespaces -Unhealthy | Format-Table Namespace, Name, Status, RestartsDisplay, LastTerminationReason, Problem -Wrap | Out-Host
+    Get-SeekapaPodHealth -AllNamespaces -Unhealthy | Format-Table Namespace, Name, Status, Owner, Problem -Wrap | Out-String -Width 200 | Out-Host
     Write-Host "== Get-SeekapaPodHealth -Selector app=backend | Sort-Object Restarts -Descending | Select-Object -First 5 ==" -ForegroundColor Cyan
-    Get-SeekapaPodHealth -Selector app=backend | Sort-Object Restarts -Descending | Select-Object -First 5 | Format-Table -AutoSize | Out-Host
+    Get-SeekapaPodHealth -Selector app=backend | Sort-Object Restarts -Descending | Select-Object -First 5 | Format-Table -AutoSize | Out-String -Width 200 | Out-Host
     Write-Host "== kubectl get pods -A (the same sandbox) ==" -ForegroundColor Cyan
     & kubectl --kubeconfig `$sandbox.Kubeconfig get pods -A | Out-Host
 }
