@@ -1,0 +1,87 @@
+using System.Globalization;
+
+namespace Seekapa.Ops.Sandbox.Hosting;
+
+/// <summary>Parses the executable's arguments into <see cref="SandboxOptions"/>.</summary>
+internal static class CommandLine
+{
+    public const string Usage = """
+        usage: Seekapa.Ops.Sandbox --kubeconfig PATH [--scenario NAME|FILE] [--pods N [--namespaces M]]
+                                   [--port N] [--context NAME] [--namespace NS]
+
+          --kubeconfig PATH   where to write the kubeconfig (required)
+          --scenario NAME     a scenario under Scenarios/ (healthy, unhealthy, empty) or a JSON file; default healthy
+          --pods N            generate N synthetic pods (over --namespaces M namespaces ns-0..ns-M-1, default 1)
+          --port N            port on 127.0.0.1 (default: a free one)
+          --context NAME      kubeconfig context name (default seekapa-sandbox; the viewer's is NAME-viewer)
+          --namespace NS      default namespace of the context (default seekapa-production)
+
+        Prints "sandbox ready <url> kubeconfig <path>" once serving; stops on SIGINT/SIGTERM.
+        """;
+
+    /// <returns>The options, or null with <paramref name="error"/> set (empty error = help was asked for).</returns>
+    public static SandboxOptions? Parse(string[] args, out string? error)
+    {
+        var options = new SandboxOptions();
+        error = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            if (arg is "-h" or "--help")
+            {
+                error = "";
+                return null;
+            }
+            var eq = arg.IndexOf('=');
+            string? inline = null;
+            if (arg.StartsWith("--", StringComparison.Ordinal) && eq > 0)
+            {
+                (arg, inline) = (arg[..eq], arg[(eq + 1)..]);
+            }
+            string Value()
+            {
+                if (inline is not null)
+                {
+                    return inline;
+                }
+                if (i + 1 >= args.Length)
+                {
+                    throw new FormatException($"{arg} needs a value");
+                }
+                return args[++i];
+            }
+            int Number()
+            {
+                var text = Value();
+                return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+                    ? n
+                    : throw new FormatException($"{arg}: \"{text}\" is not a non-negative number");
+            }
+            try
+            {
+                switch (arg)
+                {
+                    case "--kubeconfig": options.KubeconfigPath = Value(); break;
+                    case "--scenario": options.Scenario = Value(); break;
+                    case "--pods": options.Pods = Number(); break;
+                    case "--namespaces": options.Namespaces = Math.Max(1, Number()); break;
+                    case "--port": options.Port = Number(); break;
+                    case "--context": options.Context = Value(); break;
+                    case "--namespace": options.Namespace = Value(); break;
+                    default: throw new FormatException($"unknown argument {arg}");
+                }
+            }
+            catch (FormatException e)
+            {
+                error = e.Message;
+                return null;
+            }
+        }
+        if (options.KubeconfigPath is null)
+        {
+            error = "--kubeconfig PATH is required";
+            return null;
+        }
+        return options;
+    }
+}

@@ -1,0 +1,69 @@
+namespace Seekapa.Ops.Sandbox.Resources;
+
+/// <summary>The resources the sandbox serves. Adding one is a registration here (plus hooks if it needs behaviour).</summary>
+internal static class BuiltInResources
+{
+    public static ResourceRegistry Create()
+    {
+        var registry = new ResourceRegistry();
+        registry.Add(new ResourceDefinition
+        {
+            Group = "", Version = "v1", Plural = "namespaces", Singular = "namespace", Kind = "Namespace",
+            Namespaced = false, ShortNames = ["ns"], NameRule = NameRule.Label, SelectableFields = ["status.phase"],
+            Verbs = ["create", "delete", "get", "list", "watch"], Hooks = new NamespaceHooks(),
+        });
+        registry.Add(new ResourceDefinition
+        {
+            Group = "", Version = "v1", Plural = "nodes", Singular = "node", Kind = "Node",
+            Namespaced = false, ShortNames = ["no"], SelectableFields = ["spec.unschedulable"],
+        });
+        registry.Add(new ResourceDefinition
+        {
+            Group = "", Version = "v1", Plural = "pods", Singular = "pod", Kind = "Pod",
+            Namespaced = true, ShortNames = ["po"], Categories = ["all"], Hooks = new PodHooks(),
+            SelectableFields =
+            [
+                "spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "spec.hostNetwork",
+                "status.phase", "status.podIP", "status.nominatedNodeName",
+            ],
+        });
+        registry.Add(new ResourceDefinition
+        {
+            Group = "", Version = "v1", Plural = "events", Singular = "event", Kind = "Event",
+            Namespaced = true, ShortNames = ["ev"],
+            SelectableFields =
+            [
+                "involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid",
+                "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath",
+                "reason", "reportingComponent", "source", "type",
+            ],
+        });
+        registry.Add(new ResourceDefinition
+        {
+            Group = "apps", Version = "v1", Plural = "deployments", Singular = "deployment", Kind = "Deployment",
+            Namespaced = true, ShortNames = ["deploy"], Categories = ["all"], Hooks = WorkloadHooks.Deployment(),
+        });
+        registry.Add(new ResourceDefinition
+        {
+            Group = "apps", Version = "v1", Plural = "replicasets", Singular = "replicaset", Kind = "ReplicaSet",
+            Namespaced = true, ShortNames = ["rs"], Categories = ["all"], Hooks = WorkloadHooks.ReplicaSet(),
+            SelectableFields = ["status.replicas"],
+        });
+        registry.Add(new ResourceDefinition
+        {
+            Group = "apps", Version = "v1", Plural = "statefulsets", Singular = "statefulset", Kind = "StatefulSet",
+            Namespaced = true, ShortNames = ["sts"], Categories = ["all"], Hooks = WorkloadHooks.Other(),
+        });
+        registry.Add(new ResourceDefinition
+        {
+            Group = "apps", Version = "v1", Plural = "daemonsets", Singular = "daemonset", Kind = "DaemonSet",
+            Namespaced = true, ShortNames = ["ds"], Categories = ["all"], Hooks = WorkloadHooks.Other(),
+        });
+        registry.Add(new ResourceDefinition
+        {
+            Group = "batch", Version = "v1", Plural = "jobs", Singular = "job", Kind = "Job",
+            Namespaced = true, Categories = ["all"], Hooks = WorkloadHooks.Other(), SelectableFields = ["status.successful"],
+        });
+        return registry;
+    }
+}

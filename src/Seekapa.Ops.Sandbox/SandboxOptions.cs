@@ -1,0 +1,38 @@
+namespace Seekapa.Ops.Sandbox;
+
+/// <summary>How to start a <see cref="SandboxServer"/>.</summary>
+public sealed class SandboxOptions
+{
+    /// <summary>
+    /// A scenario name (a file under Scenarios/ next to the sandbox assembly, e.g. "healthy", "unhealthy", "empty") or
+    /// a path to a scenario JSON file. Null: "healthy", or "empty" when <see cref="Pods"/> is set.
+    /// </summary>
+    public string? Scenario { get; set; }
+
+    /// <summary>Synthetic pods to generate (over <see cref="Namespaces"/> namespaces named ns-0 .. ns-(M-1)), for benchmarks.</summary>
+    public int Pods { get; set; }
+
+    /// <summary>How many namespaces the generated pods are spread over.</summary>
+    public int Namespaces { get; set; } = 1;
+
+    /// <summary>Where to write the kubeconfig; null writes a temp file that is deleted on dispose.</summary>
+    public string? KubeconfigPath { get; set; }
+
+    /// <summary>The kubeconfig context (and cluster) name of the admin user; the viewer's is "&lt;Context&gt;-viewer".</summary>
+    public string Context { get; set; } = "seekapa-sandbox";
+
+    /// <summary>The default namespace of the admin context.</summary>
+    public string Namespace { get; set; } = "seekapa-production";
+
+    /// <summary>The port on 127.0.0.1; 0 picks a free one.</summary>
+    public int Port { get; set; }
+
+    /// <summary>The clock for ages, timestamps and scenario times (tests may substitute their own).</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Where the sandbox reports requests that failed unexpectedly (500s); null: nowhere.</summary>
+    public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>How many recent changes are kept so a watch can resume from an older resourceVersion.</summary>
+    public int WatchHistorySize { get; set; } = 20_000;
+}
