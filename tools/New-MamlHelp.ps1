@@ -62,7 +62,6 @@ function Get-CmdletMetadata([string] $Path) {
         param($Path)
         $ErrorActionPreference = 'Stop'
         $module = Import-Module $Path -PassThru
-        $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
         $cmdlets = foreach ($command in $module.ExportedCmdlets.Values | Sort-Object Name) {
             $parameters = foreach ($p in $command.Parameters.Values | Where-Object { $_.Name -notin [System.Management.Automation.PSCmdlet]::CommonParameters }) {
                 [ordered]@{
@@ -158,10 +157,7 @@ function Add-Paragraphs($Parent, [string] $QName, [string[]] $Paragraphs) {
     foreach ($p in $Paragraphs) { $null = Add-Node $description 'maml:para' $p }
 }
 
-function Get-ShortType([string] $FullName) {
-    $short = $FullName -replace '^System\.Management\.Automation\.', '' -replace '^System\.', ''
-    if ($short -eq 'SwitchParameter') { 'SwitchParameter' } else { $short }
-}
+function Get-ShortType([string] $FullName) { $FullName -replace '^System\.(Management\.Automation\.)?', '' }
 
 function Add-Parameter($Parent, $Meta, $Usages, [string[]] $Description, [switch] $InSyntax) {
     # $Usages: the parameter's entries in the set(s) concerned (position, mandatory, pipeline) as read from the cmdlet.
@@ -217,11 +213,15 @@ function Add-Command($Root, $Meta, $Page) {
         Add-Parameter $parameters $p $usages (& $descriptionOf $p.Name)
     }
 
+    # INPUTS: derived from the parameters that take pipeline input.
     $inputs = Add-Node $command 'command:inputTypes'
-    foreach ($p in $Meta.Parameters | Where-Object { $name = $_.Name; $Meta.Sets.Parameters | Where-Object { $_.Name -eq $name -and ($_.ByValue -or $_.ByPropertyName) } }) {
+    foreach ($p in $Meta.Parameters) {
+        $usages = @($Meta.Sets.Parameters | Where-Object Name -EQ $p.Name)
+        $how = if ($usages | Where-Object ByValue) { 'from the pipeline' } elseif ($usages | Where-Object ByPropertyName) { "from a property named $($p.Name) of a pipeline object" }
+        if (-not $how) { continue }
         $inputType = Add-Node $inputs 'command:inputType'
         $null = Add-Node (Add-Node $inputType 'dev:type') 'maml:name' $p.Type
-        Add-Paragraphs $inputType 'maml:description' @("Bound to -$($p.Name) " + $(if (@($Meta.Sets.Parameters | Where-Object { $_.Name -eq $p.Name -and $_.ByValue }).Count) { 'from the pipeline.' } else { "from a property named $($p.Name) of a pipeline object." }))
+        Add-Paragraphs $inputType 'maml:description' @("Bound to -$($p.Name) $how.")
     }
 
     $returns = Add-Node $command 'command:returnValues'
