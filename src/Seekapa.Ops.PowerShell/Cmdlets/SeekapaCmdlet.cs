@@ -82,7 +82,7 @@ public abstract class SeekapaCmdlet : PSCmdlet, IDisposable
     /// <summary>Errors that make every further item fail the same way stop the cmdlet; the rest are per item.</summary>
     protected virtual bool IsSetupError(SeekapaException ex) => ex.ErrorId is
         "KubeconfigNotFound" or "KubeconfigInvalid" or "ContextNotFound" or "ClusterUnreachable" or "ClusterAuthenticationFailed"
-        or "ConnectionInvalid" or "NoClusterConnection";
+        or "ConnectionInvalid";
 
     public void Dispose()
     {

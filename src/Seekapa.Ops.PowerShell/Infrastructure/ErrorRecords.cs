@@ -21,11 +21,4 @@ internal static class ErrorRecords
 
         return record;
     }
-
-    public static ErrorRecord Create(string errorId, ErrorCategory category, string message, object? target, string? recommendedAction = null)
-    {
-        var ex = new SeekapaException(errorId,
-            Enum.TryParse<FailureCategory>(category.ToString(), out var c) ? c : FailureCategory.NotSpecified, message, target, recommendedAction);
-        return From(ex);
-    }
 }
