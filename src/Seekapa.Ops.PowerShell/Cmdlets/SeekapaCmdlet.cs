@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using Seekapa.Ops.Core.Changes;
 using Seekapa.Ops.Core.Errors;
 using Seekapa.Ops.PowerShell.Infrastructure;
 
@@ -58,6 +59,18 @@ public abstract class SeekapaCmdlet : PSCmdlet, IDisposable
 
     /// <summary>A non-terminating error for one item; the pipeline goes on.</summary>
     protected void WriteFailure(SeekapaException ex) => WriteError(ErrorRecords.From(ex));
+
+    /// <summary>
+    /// Records a change this cmdlet made: mirrored to Verbose and handed to the runspace's subscribers (the active
+    /// incident's timeline). Call it only after the change landed (or definitively failed), never under -WhatIf.
+    /// </summary>
+    protected void RecordChange(string target, string action, string outcome, string? before = null, string? after = null)
+    {
+        var change = new ChangeRecord(DateTimeOffset.UtcNow, MyInvocation.MyCommand.Name, target, action, outcome, before, after);
+        WriteVerbose($"{change.Action} {change.Target}: {change.Outcome}" +
+                     (before is null && after is null ? string.Empty : $" ({before ?? "-"} -> {after ?? "-"})"));
+        RunspaceState.Current.Record(change);
+    }
 
     private void Guard(Action body)
     {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
+using Seekapa.Ops.Core.Changes;
 using Seekapa.Ops.Core.Kubernetes;
 
 namespace Seekapa.Ops.PowerShell.Infrastructure;
@@ -18,6 +19,11 @@ internal sealed class RunspaceState
 
     /// <summary>Implicit sessions keyed by kubeconfig path(s), context and the file's last write time.</summary>
     public ConcurrentDictionary<string, ClusterSession> ImplicitSessions { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Receives every change a cmdlet records in this runspace (the incident timeline subscribes here).</summary>
+    public event Action<ChangeRecord>? ChangeRecorded;
+
+    public void Record(ChangeRecord change) => ChangeRecorded?.Invoke(change);
 
     public static RunspaceState Current =>
         Runspace.DefaultRunspace is { } runspace ? States.GetValue(runspace, _ => new RunspaceState()) : NoRunspace;
