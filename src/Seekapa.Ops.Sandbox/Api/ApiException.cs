@@ -9,7 +9,8 @@ internal sealed record StatusDetails(
     string? Group = null,
     string? Kind = null,
     IReadOnlyList<StatusCause>? Causes = null,
-    int? RetryAfterSeconds = null);
+    int? RetryAfterSeconds = null,
+    bool WriteEmpty = false);
 
 /// <summary>An error the API answers with a Kubernetes Status (apimachinery's StatusError): constructors mirror
 /// k8s.io/apimachinery/pkg/api/errors so reasons and messages read exactly like a real API server's.</summary>
@@ -36,16 +37,29 @@ internal sealed class ApiException(int code, string reason, string message, Stat
 
     public static ApiException BadRequest(string message) => new(400, "BadRequest", message);
 
-    public static ApiException Invalid(ResourceDefinition r, string name, IReadOnlyList<StatusCause> causes)
+    public static ApiException Invalid(ResourceDefinition r, string name, IReadOnlyList<StatusCause> causes) =>
+        Invalid(r.Kind, r.Group, name, causes);
+
+    /// <summary>apierrors.NewInvalid: the qualified kind is "Deployment.apps" for named groups, "Pod" for core.</summary>
+    public static ApiException Invalid(string kind, string group, string name, IReadOnlyList<StatusCause> causes)
     {
         var summary = string.Join(", ", causes.Select(c => $"{c.Field}: {c.Message}"));
         if (causes.Count > 1)
         {
             summary = $"[{summary}]";
         }
-        return new(422, "Invalid", $"{r.Kind} \"{name}\" is invalid: {summary}",
-            new StatusDetails(Name: name, Group: NullIfEmpty(r.Group), Kind: r.Kind, Causes: causes));
+        var qualified = group.Length == 0 ? kind : $"{kind}.{group}";
+        return new(422, "Invalid", $"{qualified} \"{name}\" is invalid: {summary}",
+            new StatusDetails(Name: name, Group: NullIfEmpty(group), Kind: kind, Causes: causes));
     }
+
+    /// <summary>What the API server answers when a JSON patch does not apply (a failed test, a missing path):
+    /// a generic 422 with empty details, not a field-level Invalid.</summary>
+    public static ApiException PatchNotApplied() =>
+        new(422, "Invalid", "the server rejected our request due to an error in our request", new StatusDetails(WriteEmpty: true));
+
+    public static ApiException UnsupportedPatchType(string contentType) =>
+        new(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (got \"{contentType}\")");
 
     public static ApiException Gone(string message) => new(410, "Expired", message);
 

@@ -100,6 +100,21 @@ internal sealed class DiscoveryEndpoints(ResourceRegistry registry, Func<string>
         {
             o["categories"] = Strings(r.Categories);
         }
+        if (r.Subresources.Count > 0)
+        {
+            // kubectl scale finds the Scale kind here; kubectl also checks /status exists before status writes.
+            o["subresources"] = new JsonArray(r.Subresources.Select(s => (JsonNode)new JsonObject
+            {
+                ["subresource"] = s.Name,
+                ["responseKind"] = new JsonObject
+                {
+                    ["group"] = s.Group.Length > 0 ? s.Group : r.Group,
+                    ["version"] = s.Version.Length > 0 ? s.Version : r.Version,
+                    ["kind"] = s.Kind,
+                },
+                ["verbs"] = Strings(SubresourceDefinition.Verbs),
+            }).ToArray());
+        }
         return o;
     }
 
@@ -155,27 +170,43 @@ internal sealed class DiscoveryEndpoints(ResourceRegistry registry, Func<string>
             ["kind"] = "APIResourceList",
             ["apiVersion"] = "v1",
             ["groupVersion"] = group.Length == 0 ? version : $"{group}/{version}",
-            ["resources"] = new JsonArray(resources.Select(r =>
-            {
-                var o = new JsonObject
-                {
-                    ["name"] = r.Plural,
-                    ["singularName"] = r.Singular,
-                    ["namespaced"] = r.Namespaced,
-                    ["kind"] = r.Kind,
-                    ["verbs"] = Strings(r.Verbs),
-                };
-                if (r.ShortNames.Count > 0)
-                {
-                    o["shortNames"] = Strings(r.ShortNames);
-                }
-                if (r.Categories.Count > 0)
-                {
-                    o["categories"] = Strings(r.Categories);
-                }
-                return (JsonNode)o;
-            }).ToArray()),
+            ["resources"] = new JsonArray(resources.SelectMany(r => new[] { Legacy(r) }.Concat(r.Subresources.Select(s => LegacySubresource(r, s)))).ToArray()),
         };
+
+        static JsonNode Legacy(ResourceDefinition r)
+        {
+            var o = new JsonObject
+            {
+                ["name"] = r.Plural,
+                ["singularName"] = r.Singular,
+                ["namespaced"] = r.Namespaced,
+                ["kind"] = r.Kind,
+                ["verbs"] = Strings(r.Verbs),
+            };
+            if (r.ShortNames.Count > 0)
+            {
+                o["shortNames"] = Strings(r.ShortNames);
+            }
+            if (r.Categories.Count > 0)
+            {
+                o["categories"] = Strings(r.Categories);
+            }
+            return o;
+        }
+
+        // The legacy list names subresources "deployments/scale"; group and version only when they differ from the parent's.
+        static JsonNode LegacySubresource(ResourceDefinition r, SubresourceDefinition s)
+        {
+            var o = new JsonObject { ["name"] = $"{r.Plural}/{s.Name}", ["singularName"] = "", ["namespaced"] = r.Namespaced };
+            if (s.Group.Length > 0 || s.Version.Length > 0)
+            {
+                o["group"] = s.Group;
+                o["version"] = s.Version;
+            }
+            o["kind"] = s.Kind;
+            o["verbs"] = Strings(SubresourceDefinition.Verbs);
+            return o;
+        }
     }
 
     private static JsonArray Strings(IEnumerable<string> values) => new(values.Select(v => (JsonNode)JsonValue.Create(v)).ToArray());

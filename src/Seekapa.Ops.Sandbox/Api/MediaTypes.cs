@@ -17,6 +17,9 @@ internal readonly record struct Negotiated(ResponseShape Shape, string MetaVersi
 internal static class MediaTypes
 {
     public const string Json = "application/json";
+    public const string JsonPatch = "application/json-patch+json";
+    public const string MergePatch = "application/merge-patch+json";
+    public const string StrategicMergePatch = "application/strategic-merge-patch+json";
 
     public static Negotiated ForResource(HttpRequest request)
     {

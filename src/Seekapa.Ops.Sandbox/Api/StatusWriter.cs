@@ -43,7 +43,7 @@ internal static class StatusWriter
             ["message"] = e.Message,
             ["reason"] = e.Reason,
         };
-        if (details.Count > 0 || e.Code == 404)
+        if (details.Count > 0 || e.Code == 404 || e.Details.WriteEmpty)
         {
             status["details"] = details;
         }

@@ -10,7 +10,7 @@ namespace Seekapa.Ops.Sandbox.Resources;
 /// the store. The HTTP handlers, the in-process seeding API and the scenario loader all go through here, so objects
 /// look the same however they were created.
 /// </summary>
-internal sealed class ResourceService(ObjectStore store, ResourceRegistry registry, TimeProvider time)
+internal sealed partial class ResourceService(ObjectStore store, ResourceRegistry registry, TimeProvider time)
 {
     private const string GenerateNameAlphabet = "bcdfghjklmnpqrstvwxz2456789";
 
@@ -78,7 +78,8 @@ internal sealed class ResourceService(ObjectStore store, ResourceRegistry regist
         }
     }
 
-    /// <summary>Replaces an object (optimistic concurrency on metadata.resourceVersion). Not yet exposed over HTTP.</summary>
+    /// <summary>Replaces an object as stored (optimistic concurrency on a non-empty metadata.resourceVersion), without the
+    /// update strategy: controllers and seeding use it to write spec, status and metadata alike.</summary>
     public StoredObject Update(ResourceDefinition resource, JsonObject obj)
     {
         CheckTypeMeta(resource, obj);
@@ -112,7 +113,7 @@ internal sealed class ResourceService(ObjectStore store, ResourceRegistry regist
         return deleted;
     }
 
-    private static void CheckTypeMeta(ResourceDefinition resource, JsonObject obj)
+    internal static void CheckTypeMeta(ResourceDefinition resource, JsonObject obj)
     {
         var apiVersion = JsonPaths.String(obj, "apiVersion");
         if (apiVersion is { Length: > 0 } && apiVersion != resource.GroupVersion)
