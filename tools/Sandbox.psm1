@@ -7,6 +7,8 @@ function Start-Sandbox {
         [string] $Scenario,
         [int] $Pods,
         [int] $Namespaces,
+        # Only the API server: nothing reacts to objects (benchmarks that change statuses themselves).
+        [switch] $NoControllers,
         [string] $Kubeconfig = (Join-Path ([System.IO.Path]::GetTempPath()) "seekapa-sandbox-$([guid]::NewGuid().ToString('n')).kubeconfig"),
         [int] $TimeoutSeconds = 60
     )
@@ -17,6 +19,7 @@ function Start-Sandbox {
     if ($Scenario) { $psi.ArgumentList.Add('--scenario'); $psi.ArgumentList.Add($Scenario) }
     if ($Pods) { $psi.ArgumentList.Add('--pods'); $psi.ArgumentList.Add("$Pods") }
     if ($Namespaces) { $psi.ArgumentList.Add('--namespaces'); $psi.ArgumentList.Add("$Namespaces") }
+    if ($NoControllers) { $psi.ArgumentList.Add('--no-controllers') }
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true
     $psi.UseShellExecute = $false

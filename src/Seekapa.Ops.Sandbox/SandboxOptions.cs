@@ -35,4 +35,22 @@ public sealed class SandboxOptions
 
     /// <summary>How many recent changes are kept so a watch can resume from an older resourceVersion.</summary>
     public int WatchHistorySize { get; set; } = 20_000;
+
+    /// <summary>Whether the in-process controllers (deployments, replicasets, statefulsets, the simulated kubelet) run.</summary>
+    public bool EnableControllers { get; set; } = true;
+
+    /// <summary>How long a new pod stays Pending before the simulated scheduler assigns a node.</summary>
+    public TimeSpan PodScheduleDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How long a scheduled pod stays ContainerCreating before it runs (and turns Ready).</summary>
+    public TimeSpan PodStartDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a terminating pod lingers before it is removed (capped by its grace period).</summary>
+    public TimeSpan PodTerminationDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The first crash back-off of a crash-looping container; it doubles per restart, up to 5 minutes.</summary>
+    public TimeSpan CrashLoopBackOff { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Images ("repo:tag") whose containers crash-loop instead of becoming ready (added to the scenario's crashingImages).</summary>
+    public IList<string> CrashingImages { get; set; } = [];
 }

@@ -8,13 +8,19 @@ internal static class CommandLine
     public const string Usage = """
         usage: Seekapa.Ops.Sandbox --kubeconfig PATH [--scenario NAME|FILE] [--pods N [--namespaces M]]
                                    [--port N] [--context NAME] [--namespace NS]
+                                   [--crashing-image IMAGE]... [--pod-start-delay MS] [--no-controllers]
 
           --kubeconfig PATH   where to write the kubeconfig (required)
-          --scenario NAME     a scenario under Scenarios/ (healthy, unhealthy, empty) or a JSON file; default healthy
+          --scenario NAME     a scenario under Scenarios/ (healthy, unhealthy, bad-deploy, empty) or a JSON file;
+                              default healthy
           --pods N            generate N synthetic pods (over --namespaces M namespaces ns-0..ns-M-1, default 1)
           --port N            port on 127.0.0.1 (default: a free one)
           --context NAME      kubeconfig context name (default seekapa-sandbox; the viewer's is NAME-viewer)
           --namespace NS      default namespace of the context (default seekapa-production)
+          --crashing-image I  pods running image I crash-loop (repeatable; adds to the scenario's crashingImages)
+          --pod-start-delay MS  how long a new pod stays ContainerCreating (default 1000)
+          --no-controllers    only the API server: nothing creates pods or updates statuses (for benchmarks that
+                              change statuses themselves)
 
         Prints "sandbox ready <url> kubeconfig <path>" once serving; stops on SIGINT/SIGTERM.
         """;
@@ -68,6 +74,9 @@ internal static class CommandLine
                     case "--port": options.Port = Number(); break;
                     case "--context": options.Context = Value(); break;
                     case "--namespace": options.Namespace = Value(); break;
+                    case "--crashing-image": options.CrashingImages.Add(Value()); break;
+                    case "--pod-start-delay": options.PodStartDelay = TimeSpan.FromMilliseconds(Number()); break;
+                    case "--no-controllers": options.EnableControllers = false; break;
                     default: throw new FormatException($"unknown argument {arg}");
                 }
             }

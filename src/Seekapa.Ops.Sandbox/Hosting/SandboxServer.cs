@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging.Abstractions;
 using Seekapa.Ops.Sandbox.Api;
+using Seekapa.Ops.Sandbox.Controllers;
 using Seekapa.Ops.Sandbox.Hosting;
 using Seekapa.Ops.Sandbox.Resources;
 using Seekapa.Ops.Sandbox.Scenarios;
@@ -24,6 +25,7 @@ public sealed class SandboxServer : IAsyncDisposable
     private readonly ResourceService _service;
     private readonly Certificates _certificates;
     private readonly bool _ownsKubeconfig;
+    private ControllerManager? _controllers;
     private int _disposed;
 
     private SandboxServer(WebApplication app, CancellationTokenSource stopping, ResourceService service,
@@ -86,10 +88,13 @@ public sealed class SandboxServer : IAsyncDisposable
         var store = new ObjectStore(options.WatchHistorySize);
         var service = new ResourceService(store, BuiltInResources.Create(), time);
 
+        var crashingImages = new List<string>(options.CrashingImages);
         // Seed before listening, so the first request already sees the whole scenario (CPU-bound: off the caller's thread).
         await Task.Run(() =>
         {
-            new ScenarioLoader(service, startedAt).Load(options.Scenario ?? (options.Pods > 0 ? "empty" : "healthy"));
+            var loader = new ScenarioLoader(service, startedAt);
+            loader.Load(options.Scenario ?? (options.Pods > 0 ? "empty" : "healthy"));
+            crashingImages.AddRange(loader.CrashingImages);
             if (options.Pods > 0)
             {
                 PodGenerator.Generate(service, options.Pods, options.Namespaces, startedAt);
@@ -147,8 +152,15 @@ public sealed class SandboxServer : IAsyncDisposable
                 $"https://{address}", certificates.CaPem, options.Context, options.Context + "-viewer",
                 options.Namespace, adminToken, viewerToken));
 
-            return new SandboxServer(app, stopping, service, certificates, faults, baseAddress, Path.GetFullPath(kubeconfigPath),
+            var server = new SandboxServer(app, stopping, service, certificates, faults, baseAddress, Path.GetFullPath(kubeconfigPath),
                 ownsKubeconfig, adminToken, viewerToken, options, startedAt);
+            if (options.EnableControllers)
+            {
+                // Controllers start on the seeded store: they adopt the scenario's objects before the first request.
+                server._controllers = new ControllerManager(service, options, crashingImages);
+                server._controllers.Start();
+            }
+            return server;
         }
         catch
         {
@@ -169,6 +181,17 @@ public sealed class SandboxServer : IAsyncDisposable
     public Task<JsonObject> UpdateAsync(string resource, JsonObject obj) =>
         Call(() => _service.Update(Resolve(resource), (JsonObject)obj.DeepClone()).ToJsonObject());
 
+    /// <summary>Patches an object as a PATCH request would (update strategy, validation, 409 on a stale
+    /// metadata.resourceVersion in the patch). <paramref name="patchType"/>: "json", "merge" or "strategic".</summary>
+    public Task<JsonObject> PatchAsync(string resource, string? @namespace, string name, string patchType, string patch) =>
+        Call(() => _service.Patch(Resolve(resource), @namespace ?? "", name, patchType switch
+        {
+            "json" => PatchType.Json,
+            "merge" => PatchType.Merge,
+            "strategic" => PatchType.Strategic,
+            _ => throw new ArgumentException($"unknown patch type \"{patchType}\" (json, merge or strategic)", nameof(patchType)),
+        }, patch, WriteTarget.Main, dryRun: false).ToJsonObject());
+
     /// <summary>The object, or null when it does not exist.</summary>
     public Task<JsonObject?> GetAsync(string resource, string? @namespace, string name) =>
         Call(() => _service.Store.Get(Resolve(resource), @namespace ?? "", name)?.ToJsonObject());
@@ -188,11 +211,25 @@ public sealed class SandboxServer : IAsyncDisposable
     public Task<JsonObject> DeleteAsync(string resource, string? @namespace, string name) =>
         Call(() => _service.Delete(Resolve(resource), @namespace ?? "", name).ToJsonObject());
 
+    /// <summary>Makes the simulated kubelet crash-loop containers of <paramref name="image"/> ("repo:tag") from now on.</summary>
+    public void MarkImageCrashing(string image)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(image);
+        _controllers?.Post(() => _controllers.Kubelet.AddCrashingImage(image));
+    }
+
+    /// <summary>The in-process controllers (null when <see cref="SandboxOptions.EnableControllers"/> is false).</summary>
+    internal ControllerManager? Controllers => _controllers;
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
+        }
+        if (_controllers is not null)
+        {
+            await _controllers.DisposeAsync();
         }
         // End open watches first: Kestrel waits for in-flight requests when stopping.
         await _stopping.CancelAsync();

@@ -52,7 +52,13 @@ internal static class BuiltInResources
         registry.Add(new ResourceDefinition
         {
             Group = "apps", Version = "v1", Plural = "statefulsets", Singular = "statefulset", Kind = "StatefulSet",
-            Namespaced = true, ShortNames = ["sts"], Categories = ["all"], Hooks = WorkloadHooks.Other(),
+            Namespaced = true, ShortNames = ["sts"], Categories = ["all"], Hooks = new WorkloadHooks(new Printers.StatefulSetPrinter()),
+        });
+        registry.Add(new ResourceDefinition
+        {
+            // The StatefulSet (and DaemonSet) history kubectl rollout history/undo reads.
+            Group = "apps", Version = "v1", Plural = "controllerrevisions", Singular = "controllerrevision", Kind = "ControllerRevision",
+            Namespaced = true, Hooks = new ControllerRevisionHooks(),
         });
         registry.Add(new ResourceDefinition
         {

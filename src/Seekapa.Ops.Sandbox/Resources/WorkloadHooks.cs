@@ -6,7 +6,7 @@ using Seekapa.Ops.Sandbox.Store;
 namespace Seekapa.Ops.Sandbox.Resources;
 
 /// <summary>Deployments, ReplicaSets and other pod-template owners: generation, replicas and template defaults.
-/// Storage only for now; a controller will react to these objects later.</summary>
+/// The controllers (Controllers/) react to these objects.</summary>
 internal sealed class WorkloadHooks(ITableRowPrinter? printer, bool isDeployment = false) : ResourceHooks
 {
     public override ITableRowPrinter? Printer { get; } = printer;
@@ -38,4 +38,10 @@ internal sealed class WorkloadHooks(ITableRowPrinter? printer, bool isDeployment
     public static WorkloadHooks ReplicaSet() => new(new ReplicaSetPrinter());
 
     public static WorkloadHooks Other() => new(null);
+}
+
+/// <summary>ControllerRevisions: storage only, with kubectl's NAME / CONTROLLER / REVISION / AGE columns.</summary>
+internal sealed class ControllerRevisionHooks : ResourceHooks
+{
+    public override ITableRowPrinter Printer { get; } = new ControllerRevisionPrinter();
 }

@@ -64,9 +64,18 @@ internal static class PodGenerator
             var problems = Enumerable.Range(0, count)
                 .Select(_ => random.NextDouble() < 0.03 ? (Problem)random.Next(1, 8) : Problem.None).ToList();
             var ready = problems.Count(p => p == Problem.None);
+            // An evicted pod is Failed, which its ReplicaSet no longer counts: the RS wants only the others, so the
+            // replicaset controller has nothing to replace and the generated set stays exactly as generated.
+            var active = problems.Count(p => p != Problem.Evicted);
 
-            var deployment = service.Create(deployResource, null, Deployment(ns, app, image, count, ready, age));
-            var rs = service.Create(rsResource, null, ReplicaSet(ns, app, hash, image, count, ready, age, deployment.Uid));
+            var deploymentJson = Deployment(ns, app, image, active, ready, age);
+            if (active == ready)
+            {
+                // omitempty on the wire, and what the deployment controller would write.
+                ((JsonObject)deploymentJson["status"]!).Remove("unavailableReplicas");
+            }
+            var deployment = service.Create(deployResource, null, deploymentJson);
+            var rs = service.Create(rsResource, null, ReplicaSet(ns, app, hash, image, active, ready, age, deployment.Uid));
             var containerJson = Container(app, image).ToJsonString();
             var ownerJson = Owner("apps/v1", "ReplicaSet", rs.Name, rs.Uid).ToJsonString();
             for (var i = 0; i < count; i++)
@@ -108,7 +117,8 @@ internal static class PodGenerator
             ["availableReplicas"] = ready,
             ["unavailableReplicas"] = replicas - ready,
             ["conditions"] = new JsonArray(
-                Condition("Available", ready == replicas ? "True" : "False", created, ready == replicas ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable"),
+                // As the deployment controller decides it: at least replicas - maxUnavailable (25%, rounded down) available.
+                Condition("Available", ready >= replicas - replicas / 4 ? "True" : "False", created, ready >= replicas - replicas / 4 ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable"),
                 Condition("Progressing", "True", created, "NewReplicaSetAvailable")),
         },
     };

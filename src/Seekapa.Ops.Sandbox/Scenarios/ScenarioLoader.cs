@@ -12,6 +12,8 @@ namespace Seekapa.Ops.Sandbox.Scenarios;
 /// { "description": "...",
 ///   "include": ["healthy"],                        // other scenarios loaded first (by name or path)
 ///   "namespaces": ["a", {"name": "b", "creationTimestamp": "-90d", "labels": {...}}],
+///   "crashingImages": ["repo/app:1.2.3"],          // images whose pods the simulated kubelet crash-loops
+///   "remove": [{"apiVersion": "v1", "kind": "Pod", "namespace": "a", "name": "x"}],  // objects of included scenarios to drop
 ///   "objects": [ { "apiVersion": "v1", "kind": "Pod", "metadata": {...}, "spec": {...}, "status": {...} }, ... ] }
 /// </code>
 /// Objects are created owners first (Deployment, ReplicaSet, then Pod); an ownerReference without uid gets the
@@ -20,9 +22,13 @@ namespace Seekapa.Ops.Sandbox.Scenarios;
 /// </summary>
 internal sealed class ScenarioLoader(ResourceService service, DateTimeOffset origin)
 {
-    private static readonly string[] CreationOrder = ["Namespace", "Node", "Deployment", "StatefulSet", "DaemonSet", "Job", "ReplicaSet", "Pod", "Event"];
+    private static readonly string[] CreationOrder = ["Namespace", "Node", "Deployment", "StatefulSet", "DaemonSet", "Job", "ReplicaSet", "ControllerRevision", "Pod", "Event"];
 
     private readonly HashSet<string> _loading = new(StringComparer.Ordinal);
+    private readonly List<string> _crashingImages = [];
+
+    /// <summary>The images the loaded scenarios list under "crashingImages" (the simulated kubelet crash-loops them).</summary>
+    public IReadOnlyList<string> CrashingImages => _crashingImages;
 
     public static IReadOnlyList<string> Directories =>
     [
@@ -79,6 +85,17 @@ internal sealed class ScenarioLoader(ResourceService service, DateTimeOffset ori
         {
             Load(include, Path.GetDirectoryName(path));
         }
+        foreach (var removed in (scenario["remove"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            Remove(removed, path);
+        }
+        foreach (var image in (scenario["crashingImages"] as JsonArray ?? []).Select(n => n!.GetValue<string>()))
+        {
+            if (!_crashingImages.Contains(image))
+            {
+                _crashingImages.Add(image);
+            }
+        }
         foreach (var ns in scenario["namespaces"] as JsonArray ?? [])
         {
             CreateNamespace(ns, path);
@@ -92,6 +109,20 @@ internal sealed class ScenarioLoader(ResourceService service, DateTimeOffset ori
             CreateObject(obj, path);
         }
         _loading.Remove(path);
+    }
+
+    /// <summary>Drops an object an included scenario defined (e.g. a pod the incident no longer has).</summary>
+    private void Remove(JsonObject entry, string path)
+    {
+        var kind = JsonPaths.String(entry, "kind") ?? "";
+        var resource = service.Registry.FindByKind(JsonPaths.String(entry, "apiVersion") ?? "v1", kind)
+                       ?? throw new InvalidDataException($"{path}: remove: no resource serves {JsonPaths.String(entry, "apiVersion")} {kind}");
+        var ns = resource.Namespaced ? JsonPaths.String(entry, "namespace") ?? "default" : "";
+        var name = JsonPaths.String(entry, "name") ?? "";
+        if (service.Store.Get(resource, ns, name) is not null)
+        {
+            service.Delete(resource, ns, name);
+        }
     }
 
     private void CreateNamespace(JsonNode? entry, string path)

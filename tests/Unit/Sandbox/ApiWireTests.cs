@@ -115,9 +115,10 @@ public sealed class ApiWireTests : IClassFixture<UnhealthySandboxFixture>, IDisp
     [Fact]
     public async Task GenericTableForResourcesWithoutAPrinter()
     {
-        var (_, table, _) = await Get("/apis/apps/v1/namespaces/seekapa-production/statefulsets", TableAccept);
+        // DaemonSets have no printer (StatefulSets gained kubectl's columns with their controller).
+        var (_, table, _) = await Get("/apis/apps/v1/namespaces/kube-system/daemonsets", TableAccept);
         Assert.Equal(["Name", "Age"], table["columnDefinitions"]!.AsArray().Select(c => (string?)c!["name"]));
-        Assert.Equal(["postgres", "120d"], table["rows"]![0]!["cells"]!.AsArray().Select(c => (string?)c));
+        Assert.Equal(["kube-proxy", "400d"], table["rows"]![0]!["cells"]!.AsArray().Select(c => (string?)c));
     }
 
     [Fact]

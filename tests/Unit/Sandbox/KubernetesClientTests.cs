@@ -118,7 +118,12 @@ public sealed class KubernetesClientTests : IClassFixture<UnhealthySandboxFixtur
         events.Add((stream.Current.Item1, stream.Current.Item2.Metadata.Name));
 
         var deleted = await _client.CoreV1.DeleteNamespacedPodAsync("client-watch-1", Production, cancellationToken: cts.Token);
-        Assert.True(await stream.MoveNextAsync());
+        // The simulated kubelet may schedule and start the pod in between (MODIFIED); the watch must end with DELETED.
+        do
+        {
+            Assert.True(await stream.MoveNextAsync());
+        }
+        while (stream.Current.Item1 == WatchEventType.Modified);
         events.Add((stream.Current.Item1, stream.Current.Item2.Metadata.Name));
 
         Assert.Equal([(WatchEventType.Added, "client-watch-1"), (WatchEventType.Deleted, "client-watch-1")], events);

@@ -109,3 +109,59 @@ internal static class WorkloadColumns
         return string.Join(",", parts.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Text));
     }
 }
+
+/// <summary>kubectl get statefulsets: NAME, READY, AGE (+ CONTAINERS, IMAGES wide).</summary>
+internal sealed class StatefulSetPrinter : ITableRowPrinter
+{
+    public IReadOnlyList<TableColumn> Columns { get; } =
+    [
+        ColumnDocs.NameColumn,
+        new("Ready", "string", "Number of the pod with ready state"),
+        ColumnDocs.AgeColumn,
+        WorkloadColumns.Wide[0],
+        WorkloadColumns.Wide[1],
+    ];
+
+    public TableRow Print(StoredObject obj, DateTimeOffset now)
+    {
+        var sts = obj.View(static o => KubernetesJson.Deserialize<V1StatefulSet>(Encoding.UTF8.GetString(o.Json)));
+        var cells = WorkloadColumns.WideCells(sts.Spec?.Template, sts.Spec?.Selector);
+        return new TableRow(
+        [
+            obj.Name,
+            $"{sts.Status?.ReadyReplicas ?? 0}/{sts.Spec?.Replicas ?? 1}",
+            TablePrinter.Age(obj.CreationTimestamp, now),
+            cells[0],
+            cells[1],
+        ]);
+    }
+}
+
+/// <summary>kubectl get controllerrevisions: NAME, CONTROLLER, REVISION, AGE.</summary>
+internal sealed class ControllerRevisionPrinter : ITableRowPrinter
+{
+    public IReadOnlyList<TableColumn> Columns { get; } =
+    [
+        ColumnDocs.NameColumn,
+        new("Controller", "string", "Controller of the object"),
+        new("Revision", "integer", "Revision indicates the revision of the state represented by Data."),
+        ColumnDocs.AgeColumn,
+    ];
+
+    public TableRow Print(StoredObject obj, DateTimeOffset now)
+    {
+        var json = obj.ToJsonObject();
+        var owner = (JsonPaths.Find(json, "metadata.ownerReferences") as System.Text.Json.Nodes.JsonArray)?
+            .OfType<System.Text.Json.Nodes.JsonObject>().FirstOrDefault(o => (bool?)o["controller"] == true);
+        var controller = owner is null
+            ? "<none>"
+            : $"{(JsonPaths.String(owner, "kind") ?? "").ToLowerInvariant()}.{(JsonPaths.String(owner, "apiVersion") ?? "").Split('/')[0]}/{JsonPaths.String(owner, "name")}";
+        return new TableRow(
+        [
+            obj.Name,
+            controller,
+            json["revision"] is { } r ? r.GetValue<long>() : 0L,
+            TablePrinter.Age(obj.CreationTimestamp, now),
+        ]);
+    }
+}
