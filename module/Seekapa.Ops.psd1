@@ -12,6 +12,15 @@
     CmdletsToExport      = @(
         'Connect-SeekapaCluster'
         'Get-SeekapaPodHealth'
+        'Get-SeekapaDeployment'
+        'Get-SeekapaRolloutHistory'
+        'Invoke-SeekapaRollback'
+        'Wait-SeekapaRollout'
+        'Restart-SeekapaWorkload'
+        'Set-SeekapaWorkloadScale'
+        'Set-SeekapaContainerResource'
+        'Set-SeekapaContainerEnv'
+        'Remove-SeekapaPod'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -39,6 +39,34 @@ public sealed class WorkloadClient(ClusterSession session)
             NotFound(target));
     }
 
+    /// <summary>The autoscaling/v1 Scale of a workload (GET .../scale).</summary>
+    public Task<V1Scale> GetScaleAsync(WorkloadRef target, CancellationToken ct) =>
+        KubernetesErrors.Guard(Session, "get", target.Resource + "/scale", target.Namespace, target.Name,
+            () => target.Kind == WorkloadKind.Deployment
+                ? Session.Client.AppsV1.ReadNamespacedDeploymentScaleAsync(target.Name, target.Namespace, cancellationToken: ct)
+                : Session.Client.AppsV1.ReadNamespacedStatefulSetScaleAsync(target.Name, target.Namespace, cancellationToken: ct),
+            NotFound(target));
+
+    /// <summary>kubectl scale without preconditions: PATCH .../scale, application/merge-patch+json, {"spec":{"replicas":N}}.</summary>
+    public Task<V1Scale> PatchScaleAsync(WorkloadRef target, int replicas, CancellationToken ct)
+    {
+        var patch = new V1Patch($"{{\"spec\":{{\"replicas\":{replicas.ToString(System.Globalization.CultureInfo.InvariantCulture)}}}}}",
+            V1Patch.PatchType.MergePatch);
+        return KubernetesErrors.Guard(Session, "patch", target.Resource + "/scale", target.Namespace, target.Name,
+            () => target.Kind == WorkloadKind.Deployment
+                ? Session.Client.AppsV1.PatchNamespacedDeploymentScaleAsync(patch, target.Name, target.Namespace, cancellationToken: ct)
+                : Session.Client.AppsV1.PatchNamespacedStatefulSetScaleAsync(patch, target.Name, target.Namespace, cancellationToken: ct),
+            NotFound(target));
+    }
+
+    /// <summary>PUT .../scale with the Scale's resourceVersion: a 409 when the workload changed since it was read.</summary>
+    public Task<V1Scale> ReplaceScaleAsync(WorkloadRef target, V1Scale scale, CancellationToken ct) =>
+        KubernetesErrors.Guard(Session, "update", target.Resource + "/scale", target.Namespace, target.Name,
+            () => target.Kind == WorkloadKind.Deployment
+                ? Session.Client.AppsV1.ReplaceNamespacedDeploymentScaleAsync(scale, target.Name, target.Namespace, cancellationToken: ct)
+                : Session.Client.AppsV1.ReplaceNamespacedStatefulSetScaleAsync(scale, target.Name, target.Namespace, cancellationToken: ct),
+            NotFound(target));
+
     /// <summary>
     /// Runs one read-modify-write attempt, re-running it from a fresh read when the write meets a Conflict (another
     /// writer changed the object since our read). Each attempt must re-read; the last Conflict surfaces as is.

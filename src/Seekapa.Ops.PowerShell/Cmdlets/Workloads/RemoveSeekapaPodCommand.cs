@@ -1,0 +1,99 @@
+using System.Management.Automation;
+using Seekapa.Ops.Core.Errors;
+using Seekapa.Ops.Core.Kubernetes;
+using Seekapa.Ops.Core.Kubernetes.Workloads;
+using Seekapa.Ops.PowerShell.Completers;
+
+namespace Seekapa.Ops.PowerShell.Cmdlets.Workloads;
+
+/// <summary>kubectl delete pod: one deletion per pod, each confirmed by ShouldProcess; a failure does not stop the rest.</summary>
+[Cmdlet(VerbsCommon.Remove, "SeekapaPod", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(PodRemoval))]
+public sealed class RemoveSeekapaPodCommand : ClusterCmdlet
+{
+    private bool _forceConfirmed;
+    private bool _yesToAll;
+    private bool _noToAll;
+
+    /// <summary>The pods' names.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string[] Name { get; set; } = Array.Empty<string>();
+
+    /// <summary>The namespace; default the connection's namespace.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
+    public string? Namespace { get; set; }
+
+    /// <summary>Seconds the containers get to stop; default the pod's terminationGracePeriodSeconds.</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int? GracePeriod { get; set; }
+
+    /// <summary>Deletes at once, without waiting for the kubelet to confirm the containers stopped (kubectl --force).</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <summary>Waits until each pod is gone.</summary>
+    [Parameter]
+    public SwitchParameter Wait { get; set; }
+
+    protected override void Process()
+    {
+        var ns = Namespace ?? Session.DefaultNamespace;
+        ResourceNames.ValidateNamespace(ns);
+        var grace = PodRemover.EffectiveGracePeriod(GracePeriod, Force);
+        var remover = new PodRemover(Session);
+        foreach (var name in Name)
+        {
+            try
+            {
+                ResourceNames.ValidateName(name, "pod");
+                var action = Force ? "Force delete (no grace period)" : GracePeriod is null ? "Delete" : $"Delete (grace period {grace}s)";
+                if (!ShouldProcess($"pod/{name} in namespace {ns}", action) || !ConfirmForce())
+                {
+                    continue;
+                }
+
+                var removal = Await(remover.RemoveAsync(ns, name, grace, CancellationToken));
+                RecordChange($"{ns}/pod/{name}", Force ? "ForceDelete" : "Delete", removal.Outcome.ToString());
+                if (Wait && removal.Outcome == PodRemovalOutcome.Terminating)
+                {
+                    // The pod's own grace period bounds the wait, plus time for the kubelet and the API server.
+                    var timeout = TimeSpan.FromSeconds((grace ?? 30) + 60);
+                    removal = Await(remover.WaitUntilGoneAsync(removal, timeout, CancellationToken));
+                }
+
+                WriteObject(removal);
+            }
+            catch (SeekapaException ex) when (!IsSetupError(ex))
+            {
+                WriteFailure(ex);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Force deletion can leave the containers running on an unreachable node, so it is confirmed once per command
+    /// (ShouldContinue, "Yes to All" covers the rest), unless the caller said -Confirm:$false.
+    /// </summary>
+    private bool ConfirmForce()
+    {
+        if (!Force || _forceConfirmed)
+        {
+            return true;
+        }
+
+        WriteWarning("Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.");
+        if (MyInvocation.BoundParameters.TryGetValue("Confirm", out var confirm) && confirm is SwitchParameter { IsPresent: false })
+        {
+            _forceConfirmed = true;
+            return true;
+        }
+
+        var yes = ShouldContinue("Delete without a grace period? The containers may keep running if the node is unreachable.",
+            "Force delete", ref _yesToAll, ref _noToAll);
+        _forceConfirmed = _yesToAll;
+        return yes;
+    }
+}
