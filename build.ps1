@@ -6,7 +6,7 @@
     Build  publishes the installable module folder out/Seekapa.Ops/ and the sandbox cluster to out/sandbox/.
     Test   Build, then xunit and Pester (in a fresh pwsh, against out/Seekapa.Ops), then ONE closing line
            "N passed, N failed" with both runners' counts. Exits non-zero on any failure.
-    Demo   Starts the sandbox with the 'unhealthy' scenario and shows the module beside kubectl.
+    Demo   Starts the sandbox with the 'bad-deploy' scenario and walks the runbook: triage, rollback, wait, verify.
     Bench  Runs bench/Invoke-Benchmark.ps1 (results in bench/results.md).
     Clean  Removes out/ and every bin/ and obj/.
 .EXAMPLE
@@ -152,28 +152,7 @@ function Invoke-Test {
 function Invoke-Demo {
     Assert-Tool kubectl @('kubectl', 'kubernetes-client')
     Invoke-Build
-    $demo = @"
-`$ErrorActionPreference = 'Stop'
-Import-Module '$(Join-Path $Root 'tools/Sandbox.psm1')'
-`$sandbox = Start-Sandbox -SandboxPath '$SandboxOut' -Scenario unhealthy
-try {
-    Import-Module '$ModuleOut'
-    Write-Host "`n== Connect-SeekapaCluster -Kubeconfig <sandbox> ==" -ForegroundColor Cyan
-    Connect-SeekapaCluster -Kubeconfig `$sandbox.Kubeconfig | Format-Table -AutoSize | Out-String -Width 200 | Out-Host
-    Write-Host "== Get-SeekapaPodHealth -AllNamespaces ==" -ForegroundColor Cyan
-    Get-SeekapaPodHealth -AllNamespaces | Format-Table -AutoSize | Out-String -Width 200 | Out-Host
-    Write-Host "== Get-SeekapaPodHealth -AllNamespaces -Unhealthy ==" -ForegroundColor Cyan
-    Get-SeekapaPodHealth -AllNamespaces -Unhealthy | Format-Table Namespace, Name, Status, Owner, Problem -Wrap | Out-String -Width 200 | Out-Host
-    Write-Host "== Get-SeekapaPodHealth -Selector app=backend | Sort-Object Restarts -Descending | Select-Object -First 5 ==" -ForegroundColor Cyan
-    Get-SeekapaPodHealth -Selector app=backend | Sort-Object Restarts -Descending | Select-Object -First 5 | Format-Table -AutoSize | Out-String -Width 200 | Out-Host
-    Write-Host "== kubectl get pods -A (the same sandbox) ==" -ForegroundColor Cyan
-    & kubectl --kubeconfig `$sandbox.Kubeconfig get pods -A | Out-Host
-}
-finally {
-    Stop-Sandbox `$sandbox
-}
-"@
-    Invoke-Pwsh -Command $demo
+    Invoke-Pwsh -File (Join-Path $Root 'tools/Demo.ps1') -ModulePath $ModuleOut -SandboxPath $SandboxOut
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 
@@ -181,6 +160,8 @@ function Invoke-Bench {
     Assert-Tool kubectl @('kubectl', 'kubernetes-client')
     Invoke-Build
     Invoke-Pwsh -File (Join-Path $Root 'bench/Invoke-Benchmark.ps1') -ModulePath $ModuleOut -SandboxPath $SandboxOut
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+    Invoke-Pwsh -File (Join-Path $Root 'bench/Measure-RolloutWait.ps1') -ModulePath $ModuleOut -SandboxPath $SandboxOut
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 
