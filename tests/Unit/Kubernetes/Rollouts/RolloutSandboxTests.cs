@@ -129,6 +129,41 @@ public sealed class RolloutSandboxTests : IClassFixture<RolloutSandbox>, IDispos
     }
 
     [Fact]
+    public async Task ARollbackSucceedsThroughThrottlingAndServerErrorBursts()
+    {
+        var name = await _sandbox.ThreeRevisionsAsync("burst");
+        var prefix = $"/apis/apps/v1/namespaces/{Ns}/deployments/{name}";
+        // 429 is retried for every verb (Retry-After honoured); 503 only for reads, which the planning does.
+        var throttled = _sandbox.Server.Faults.Throttle(2, TimeSpan.FromMilliseconds(50), prefix, "PATCH");
+        var unavailable = _sandbox.Server.Faults.Respond(503, 3, prefix, "GET");
+        var rollbacker = new Rollbacker(_session);
+        var landed = await rollbacker.ApplyAsync(await rollbacker.PlanAsync(Ref(name), 0, Soon()), Soon());
+        Assert.Equal((2, 3), (throttled.Hits, unavailable.Hits));
+        Assert.False(landed.Skipped);
+        Assert.Equal("registry/backend:2", (await GetAsync(name)).Spec.Template.Spec.Containers[0].Image);
+    }
+
+    [Fact]
+    public async Task AFailedRollbackPatchLeavesTheDeploymentAsItWas()
+    {
+        var name = await _sandbox.ThreeRevisionsAsync("fail");
+        var before = await _sandbox.SettledResourceVersionAsync(name);
+        var beforeTemplate = KubernetesJson.Serialize((await GetAsync(name)).Spec.Template);
+        var prefix = $"/apis/apps/v1/namespaces/{Ns}/deployments/{name}";
+        // A write is not retried on 5xx (it may or may not have landed); the server here refused it outright.
+        var failure = _sandbox.Server.Faults.Respond(500, 1, prefix, "PATCH");
+        var rollbacker = new Rollbacker(_session);
+        var ex = await Assert.ThrowsAsync<SeekapaException>(async () =>
+            await rollbacker.ApplyAsync(await rollbacker.PlanAsync(Ref(name), 0, Soon()), Soon()));
+        Assert.Equal("ClusterError", ex.ErrorId);
+        Assert.Equal(1, failure.Hits);
+        var after = await GetAsync(name);
+        Assert.Equal(before, after.Metadata.ResourceVersion);
+        Assert.Equal(beforeTemplate, KubernetesJson.Serialize(after.Spec.Template));
+        Assert.Equal("3", after.Metadata.Annotations["deployment.kubernetes.io/revision"]);
+    }
+
+    [Fact]
     public async Task WaiterReportsKubectlsMessagesAndCompletes()
     {
         var name = RolloutSandbox.UniqueName("wait");
@@ -188,8 +223,11 @@ public sealed class RolloutSandboxTests : IClassFixture<RolloutSandbox>, IDispos
     {
         var name = RolloutSandbox.UniqueName("gone");
         await _sandbox.CreateDeploymentAsync(name, RolloutSandbox.CrashingImage);
-        var wait = new RolloutWaiter(_session).WaitAsync(Ref(name), null, TimeSpan.FromSeconds(20), null, Soon());
-        await Task.Delay(300);
+        var watching = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var wait = new RolloutWaiter(_session).WaitAsync(Ref(name), null, TimeSpan.FromSeconds(20),
+            new SyncProgress(_ => watching.TrySetResult()), Soon());
+        // Delete only once the waiter has read the deployment (a first status message): before that it would be a 404.
+        await watching.Task.WaitAsync(TimeSpan.FromSeconds(15));
         await _sandbox.Server.DeleteAsync("deployments", Ns, name);
         var ex = await Assert.ThrowsAsync<SeekapaException>(() => wait);
         Assert.Equal("RolloutFailed", ex.ErrorId);
