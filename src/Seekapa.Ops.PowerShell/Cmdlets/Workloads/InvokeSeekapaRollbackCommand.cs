@@ -1,14 +1,13 @@
 using System.Management.Automation;
 using Seekapa.Ops.Core.Errors;
 using Seekapa.Ops.Core.Kubernetes.Rollouts;
-using Seekapa.Ops.PowerShell.Infrastructure;
 
 namespace Seekapa.Ops.PowerShell.Cmdlets.Workloads;
 
 /// <summary>kubectl rollout undo with its exact semantics, ShouldProcess showing the template diff, and an optional wait.</summary>
 [Cmdlet(VerbsLifecycle.Invoke, "SeekapaRollback", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(RollbackResult))]
-public sealed class InvokeSeekapaRollbackCommand : WorkloadCmdlet
+public sealed class InvokeSeekapaRollbackCommand : RolloutWaitingCmdlet
 {
     /// <summary>The revision to restore; 0 (default) is the previous one.</summary>
     [Parameter]
@@ -17,20 +16,6 @@ public sealed class InvokeSeekapaRollbackCommand : WorkloadCmdlet
     /// <summary>After the rollback lands, wait for its rollout as Wait-SeekapaRollout does.</summary>
     [Parameter]
     public SwitchParameter Wait { get; set; }
-
-    /// <summary>With -Wait: how long to wait (a TimeSpan, or a number of seconds); 0 waits without a limit.</summary>
-    [Parameter]
-    [SecondsToTimeSpan]
-    public TimeSpan Timeout { get; set; } = RolloutWaiter.DefaultTimeout;
-
-    protected override void Begin()
-    {
-        if (Timeout < TimeSpan.Zero)
-        {
-            throw new SeekapaException("InvalidTimeout", FailureCategory.InvalidArgument,
-                $"-Timeout must not be negative (got {Timeout}); use 0 to wait without a limit.", Timeout);
-        }
-    }
 
     protected override void Process()
     {
@@ -98,8 +83,6 @@ public sealed class InvokeSeekapaRollbackCommand : WorkloadCmdlet
 
         WriteObject(Result(landed, status));
     }
-
-    protected override bool IsSetupError(SeekapaException ex) => ex.ErrorId == "InvalidTimeout" || base.IsSetupError(ex);
 
     private static RollbackResult Result(RollbackPlan plan, RolloutStatus? status) => new()
     {

@@ -2,32 +2,17 @@ using System.Management.Automation;
 using Seekapa.Ops.Core.Errors;
 using Seekapa.Ops.Core.Kubernetes.Rollouts;
 using Seekapa.Ops.Core.Kubernetes.Workloads;
-using Seekapa.Ops.PowerShell.Infrastructure;
 
 namespace Seekapa.Ops.PowerShell.Cmdlets.Workloads;
 
 /// <summary>kubectl rollout restart: a new restartedAt annotation on the pod template; the controller replaces every pod.</summary>
 [Cmdlet(VerbsLifecycle.Restart, "SeekapaWorkload", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(WorkloadChange))]
-public sealed class RestartSeekapaWorkloadCommand : WorkloadCmdlet
+public sealed class RestartSeekapaWorkloadCommand : RolloutWaitingCmdlet
 {
     /// <summary>Waits until the restart has rolled out (Wait-SeekapaRollout).</summary>
     [Parameter]
     public SwitchParameter Wait { get; set; }
-
-    /// <summary>With -Wait: how long to wait (a TimeSpan, or a number of seconds); 0 waits until the rollout ends or Ctrl+C.</summary>
-    [Parameter]
-    [SecondsToTimeSpan]
-    public TimeSpan Timeout { get; set; } = RolloutWaiter.DefaultTimeout;
-
-    protected override void Begin()
-    {
-        if (Timeout < TimeSpan.Zero)
-        {
-            throw new SeekapaException("InvalidTimeout", FailureCategory.InvalidArgument,
-                $"-Timeout must not be negative (got {Timeout}); use 0 to wait without a limit.", Timeout);
-        }
-    }
 
     protected override void Process()
     {
@@ -57,6 +42,4 @@ public sealed class RestartSeekapaWorkloadCommand : WorkloadCmdlet
             }
         }
     }
-
-    protected override bool IsSetupError(SeekapaException ex) => ex.ErrorId == "InvalidTimeout" || base.IsSetupError(ex);
 }
