@@ -7,6 +7,8 @@ function Start-Sandbox {
         [string] $Scenario,
         [int] $Pods,
         [int] $Namespaces,
+        # Lines of history in each container's synthetic log (the sandbox's --log-lines).
+        [int] $LogLines,
         # Only the API server: nothing reacts to objects (benchmarks that change statuses themselves).
         [switch] $NoControllers,
         [string] $Kubeconfig = (Join-Path ([System.IO.Path]::GetTempPath()) "seekapa-sandbox-$([guid]::NewGuid().ToString('n')).kubeconfig"),
@@ -19,6 +21,7 @@ function Start-Sandbox {
     if ($Scenario) { $psi.ArgumentList.Add('--scenario'); $psi.ArgumentList.Add($Scenario) }
     if ($Pods) { $psi.ArgumentList.Add('--pods'); $psi.ArgumentList.Add("$Pods") }
     if ($Namespaces) { $psi.ArgumentList.Add('--namespaces'); $psi.ArgumentList.Add("$Namespaces") }
+    if ($LogLines) { $psi.ArgumentList.Add('--log-lines'); $psi.ArgumentList.Add("$LogLines") }
     if ($NoControllers) { $psi.ArgumentList.Add('--no-controllers') }
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true

@@ -51,6 +51,14 @@ public sealed class SandboxOptions
     /// <summary>The first crash back-off of a crash-looping container; it doubles per restart, up to 5 minutes.</summary>
     public TimeSpan CrashLoopBackOff { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How many lines of history each container's synthetic log has at the sandbox start (running containers
+    /// then add a couple of lines a second). Logs are generated on request, never stored.</summary>
+    public int LogLinesPerContainer { get; set; } = 200;
+
+    /// <summary>Whether metrics.k8s.io (PodMetrics, NodeMetrics) is served; false: absent from discovery and 404, as on a
+    /// cluster without metrics-server.</summary>
+    public bool EnableMetrics { get; set; } = true;
+
     /// <summary>Images ("repo:tag") whose containers crash-loop instead of becoming ready (added to the scenario's crashingImages).</summary>
     public IList<string> CrashingImages { get; set; } = [];
 }

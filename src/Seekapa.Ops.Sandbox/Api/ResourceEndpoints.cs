@@ -7,11 +7,22 @@ namespace Seekapa.Ops.Sandbox.Api;
 
 /// <summary>The generic REST handlers for any registered resource: get, list, watch, create, update, patch, delete and
 /// deletecollection, plus the /status and /scale subresources.</summary>
-internal sealed class ResourceEndpoints(ResourceService service, ListPager pager, WatchEndpoint watch)
+internal sealed class ResourceEndpoints(ResourceService service, ListPager pager, WatchEndpoint watch,
+    PodLogEndpoint? logs = null, MetricsEndpoints? metrics = null)
 {
     public async Task HandleAsync(HttpContext context, RequestInfo info)
     {
         var resource = service.Registry.Find(info.Group, info.Version, info.Resource) ?? throw ApiException.NoRoute();
+        if (resource.Group == MetricsEndpoints.Group && metrics is not null)
+        {
+            await metrics.HandleAsync(context, info, resource);
+            return;
+        }
+        if (info.Subresource == "log" && resource.Group.Length == 0 && resource.Plural == "pods" && logs is not null && info.NameInPath)
+        {
+            await logs.HandleAsync(context, info, resource);
+            return;
+        }
         if (!resource.Namespaced && info.Namespace.Length > 0 && resource.Plural != "namespaces")
         {
             throw ApiException.NoRoute();

@@ -379,6 +379,11 @@ internal sealed class Kubelet(ControllerManager manager)
                 manager.Events.Normal(pod, KubeletComponent, "Started", $"Started container {cname}", fieldPath, node);
             }
             manager.Events.Warning(pod, KubeletComponent, "BackOff", $"Back-off restarting failed container {cname} in pod {name}_{ns}({uid})", fieldPath, node);
+            if (c["readinessProbe"] is JsonObject)
+            {
+                // The probe hits a process that is failing its dependencies before it dies: what runbooks grep for.
+                manager.Events.Warning(pod, KubeletComponent, "Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 503", fieldPath, node);
+            }
             var status1 = RunningStatus(pod, c, time, ready: false, restarts: state.Restarts);
             status1["state"] = new JsonObject
             {

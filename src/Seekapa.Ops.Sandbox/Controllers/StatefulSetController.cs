@@ -168,6 +168,11 @@ internal sealed class StatefulSetController(ControllerManager manager)
                     ["labels"] = labels,
                     ["ownerReferences"] = Workloads.ControllerRef("apps/v1", "StatefulSet", stored.Name, stored.Uid),
                 };
+                if (seeded is not null && JsonPaths.String(set, "metadata.creationTimestamp") is { Length: > 0 } setCreated)
+                {
+                    // The scenario's revision existed as long as the set: dating it "now" would show it as a recent change.
+                    metadata["creationTimestamp"] = setCreated;
+                }
                 if (annotations is { Count: > 0 })
                 {
                     annotations.Remove("kubectl.kubernetes.io/last-applied-configuration");

@@ -9,6 +9,7 @@ internal static class CommandLine
         usage: Seekapa.Ops.Sandbox --kubeconfig PATH [--scenario NAME|FILE] [--pods N [--namespaces M]]
                                    [--port N] [--context NAME] [--namespace NS]
                                    [--crashing-image IMAGE]... [--pod-start-delay MS] [--no-controllers]
+                                   [--log-lines N] [--no-metrics]
 
           --kubeconfig PATH   where to write the kubeconfig (required)
           --scenario NAME     a scenario under Scenarios/ (healthy, unhealthy, bad-deploy, empty) or a JSON file;
@@ -21,6 +22,8 @@ internal static class CommandLine
           --pod-start-delay MS  how long a new pod stays ContainerCreating (default 1000)
           --no-controllers    only the API server: nothing creates pods or updates statuses (for benchmarks that
                               change statuses themselves)
+          --log-lines N       lines of history in each container's synthetic log (default 200)
+          --no-metrics        do not serve metrics.k8s.io (kubectl top: "Metrics API not available")
 
         Prints "sandbox ready <url> kubeconfig <path>" once serving; stops on SIGINT/SIGTERM.
         """;
@@ -77,6 +80,8 @@ internal static class CommandLine
                     case "--crashing-image": options.CrashingImages.Add(Value()); break;
                     case "--pod-start-delay": options.PodStartDelay = TimeSpan.FromMilliseconds(Number()); break;
                     case "--no-controllers": options.EnableControllers = false; break;
+                    case "--log-lines": options.LogLinesPerContainer = Number(); break;
+                    case "--no-metrics": options.EnableMetrics = false; break;
                     default: throw new FormatException($"unknown argument {arg}");
                 }
             }

@@ -26,6 +26,7 @@ public sealed class SandboxServer : IAsyncDisposable
     private readonly Certificates _certificates;
     private readonly bool _ownsKubeconfig;
     private ControllerManager? _controllers;
+    private Telemetry.ScenarioTelemetry? _telemetry;
     private int _disposed;
 
     private SandboxServer(WebApplication app, CancellationTokenSource stopping, ResourceService service,
@@ -80,19 +81,30 @@ public sealed class SandboxServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfNegative(options.Pods);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Namespaces, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.LogLinesPerContainer);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.Context);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.Namespace);
 
         var time = options.TimeProvider;
         var startedAt = time.GetUtcNow();
         var store = new ObjectStore(options.WatchHistorySize);
-        var service = new ResourceService(store, BuiltInResources.Create(), time);
+        var registry = BuiltInResources.Create();
+        if (options.EnableMetrics)
+        {
+            MetricsEndpoints.Register(registry);
+        }
+        var service = new ResourceService(store, registry, time);
+        var telemetry = new Telemetry.ScenarioTelemetry();
+        foreach (var image in options.CrashingImages)
+        {
+            telemetry.AddCrashingImage(image);
+        }
 
         var crashingImages = new List<string>(options.CrashingImages);
         // Seed before listening, so the first request already sees the whole scenario (CPU-bound: off the caller's thread).
         await Task.Run(() =>
         {
-            var loader = new ScenarioLoader(service, startedAt);
+            var loader = new ScenarioLoader(service, startedAt, telemetry);
             loader.Load(options.Scenario ?? (options.Pods > 0 ? "empty" : "healthy"));
             crashingImages.AddRange(loader.CrashingImages);
             if (options.Pods > 0)
@@ -133,7 +145,9 @@ public sealed class SandboxServer : IAsyncDisposable
             new Authenticator(adminToken, viewerToken),
             faults,
             new DiscoveryEndpoints(service.Registry, () => address),
-            new ResourceEndpoints(service, new ListPager(store, new SnapshotCache(time)), new WatchEndpoint(store, time, stopping.Token)),
+            new ResourceEndpoints(service, new ListPager(store, new SnapshotCache(time)), new WatchEndpoint(store, time, stopping.Token),
+                new PodLogEndpoint(service, telemetry, options.LogLinesPerContainer, startedAt, stopping.Token),
+                options.EnableMetrics ? new MetricsEndpoints(service, new Telemetry.SyntheticMetrics(telemetry)) : null),
             (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ApiHandler>());
         app.Run(handler.HandleAsync);
 
@@ -154,6 +168,7 @@ public sealed class SandboxServer : IAsyncDisposable
 
             var server = new SandboxServer(app, stopping, service, certificates, faults, baseAddress, Path.GetFullPath(kubeconfigPath),
                 ownsKubeconfig, adminToken, viewerToken, options, startedAt);
+            server._telemetry = telemetry;
             if (options.EnableControllers)
             {
                 // Controllers start on the seeded store: they adopt the scenario's objects before the first request.
@@ -215,6 +230,8 @@ public sealed class SandboxServer : IAsyncDisposable
     public void MarkImageCrashing(string image)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(image);
+        // Its containers' logs turn to errors too.
+        _telemetry?.AddCrashingImage(image);
         _controllers?.Post(() => _controllers.Kubelet.AddCrashingImage(image));
     }
 

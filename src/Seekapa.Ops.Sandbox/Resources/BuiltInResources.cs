@@ -30,7 +30,7 @@ internal static class BuiltInResources
         registry.Add(new ResourceDefinition
         {
             Group = "", Version = "v1", Plural = "events", Singular = "event", Kind = "Event",
-            Namespaced = true, ShortNames = ["ev"],
+            Namespaced = true, ShortNames = ["ev"], Hooks = new Printers.EventHooks(),
             SelectableFields =
             [
                 "involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid",

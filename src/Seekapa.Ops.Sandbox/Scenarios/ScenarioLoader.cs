@@ -13,6 +13,8 @@ namespace Seekapa.Ops.Sandbox.Scenarios;
 ///   "include": ["healthy"],                        // other scenarios loaded first (by name or path)
 ///   "namespaces": ["a", {"name": "b", "creationTimestamp": "-90d", "labels": {...}}],
 ///   "crashingImages": ["repo/app:1.2.3"],          // images whose pods the simulated kubelet crash-loops
+///   "logs": [{"image": "repo/app:1.2.3", "lines": ["ERROR GET {path} 503 ..."], "lastLines": ["FATAL ..."]}],  // see LogRule
+///   "metrics": {"ns/pod/container": {"cpu": "950m", "memory": "900Mi"}, "repo/app:1.2.3": {"memory": "980Mi"}},
 ///   "remove": [{"apiVersion": "v1", "kind": "Pod", "namespace": "a", "name": "x"}],  // objects of included scenarios to drop
 ///   "objects": [ { "apiVersion": "v1", "kind": "Pod", "metadata": {...}, "spec": {...}, "status": {...} }, ... ] }
 /// </code>
@@ -20,7 +22,7 @@ namespace Seekapa.Ops.Sandbox.Scenarios;
 /// owner's (and an Event's involvedObject the object's uid); an object with the name of an included one replaces it;
 /// timestamps may be relative ("-5m").
 /// </summary>
-internal sealed class ScenarioLoader(ResourceService service, DateTimeOffset origin)
+internal sealed class ScenarioLoader(ResourceService service, DateTimeOffset origin, Telemetry.ScenarioTelemetry? telemetry = null)
 {
     private static readonly string[] CreationOrder = ["Namespace", "Node", "Deployment", "StatefulSet", "DaemonSet", "Job", "ReplicaSet", "ControllerRevision", "Pod", "Event"];
 
@@ -95,7 +97,9 @@ internal sealed class ScenarioLoader(ResourceService service, DateTimeOffset ori
             {
                 _crashingImages.Add(image);
             }
+            telemetry?.AddCrashingImage(image);
         }
+        telemetry?.Read(scenario, path);
         foreach (var ns in scenario["namespaces"] as JsonArray ?? [])
         {
             CreateNamespace(ns, path);
@@ -168,6 +172,10 @@ internal sealed class ScenarioLoader(ResourceService service, DateTimeOffset ori
         var name = JsonPaths.String(obj, "metadata.name") ?? "";
         FillOwnerUids(obj, ns, path);
         FillInvolvedObjectUid(obj);
+        if (kind == "Event")
+        {
+            MicroTimes(obj);
+        }
         try
         {
             if (service.Store.Get(resource, ns, name) is { } existing)
@@ -223,6 +231,20 @@ internal sealed class ScenarioLoader(ResourceService service, DateTimeOffset ori
         {
             involved["uid"] = target.Uid;
         }
+    }
+
+    /// <summary>eventTime and series.lastObservedTime are MicroTimes: clients parse them with six fractional digits.</summary>
+    private static void MicroTimes(JsonObject ev)
+    {
+        static void Fix(JsonObject? parent, string key)
+        {
+            if (parent is not null && JsonPaths.ParseTime(JsonPaths.String(parent, key)) is { } t)
+            {
+                parent[key] = t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+        Fix(ev, "eventTime");
+        Fix(ev["series"] as JsonObject, "lastObservedTime");
     }
 
     private static int Rank(string? kind)

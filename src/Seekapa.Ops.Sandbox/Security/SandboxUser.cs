@@ -21,6 +21,12 @@ internal sealed record SandboxUser(string Name, IReadOnlyList<AccessRule> Rules)
 
     public static SandboxUser Admin { get; } = new(AdminName, [AccessRule.Everything]);
 
-    /// <summary>May only read pods in seekapa-production: the least-privilege on-call role the tests exercise.</summary>
-    public static SandboxUser Viewer { get; } = new(ViewerName, [new AccessRule(["get", "list", "watch"], "", ["pods"], ViewerNamespace)]);
+    /// <summary>May only read pods (their logs and metrics too, as the built-in view role allows) in seekapa-production:
+    /// the least-privilege on-call role the tests exercise.</summary>
+    public static SandboxUser Viewer { get; } = new(ViewerName,
+    [
+        new AccessRule(["get", "list", "watch"], "", ["pods"], ViewerNamespace),
+        new AccessRule(["get"], "", ["pods/log"], ViewerNamespace),
+        new AccessRule(["get", "list"], "metrics.k8s.io", ["pods"], ViewerNamespace),
+    ]);
 }

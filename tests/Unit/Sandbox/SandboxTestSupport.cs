@@ -144,3 +144,44 @@ public sealed class GeneratedSandboxFixture : IAsyncLifetime
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 }
+
+/// <summary>A sandbox with the 'bad-deploy' scenario (crash-looping 2.14.1 pods) plus a private kubectl cache directory.</summary>
+public sealed class BadDeploySandboxFixture : IAsyncLifetime
+{
+    public SandboxServer Server { get; private set; } = null!;
+
+    public string CacheDir { get; } = Directory.CreateTempSubdirectory("seekapa-kubectl-cache-").FullName;
+
+    public async Task InitializeAsync() => Server = await SandboxServer.StartAsync(new SandboxOptions { Scenario = "bad-deploy" });
+
+    public async Task DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        Directory.Delete(CacheDir, recursive: true);
+    }
+
+    public Task<KubectlResult> Kubectl(params string[] args) => Sandbox.Kubectl.RunAsync(Server, CacheDir, args);
+}
+
+/// <summary>Raw HTTP helpers for text and JSON answers (logs are text/plain, errors are Status JSON).</summary>
+public static class SandboxHttp
+{
+    public const string TableAccept = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
+
+    public static async Task<(System.Net.HttpStatusCode Code, string Body, string? ContentType)> GetTextAsync(HttpClient client, string path, string? accept = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (accept is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Accept", accept);
+        }
+        using var response = await client.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(), response.Content.Headers.ContentType?.MediaType);
+    }
+
+    public static async Task<(System.Net.HttpStatusCode Code, System.Text.Json.Nodes.JsonNode Body)> GetJsonAsync(HttpClient client, string path, string? accept = null)
+    {
+        var (code, body, _) = await GetTextAsync(client, path, accept);
+        return (code, System.Text.Json.Nodes.JsonNode.Parse(body)!);
+    }
+}
