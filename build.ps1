@@ -163,6 +163,8 @@ function Invoke-Bench {
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
     Invoke-Pwsh -File (Join-Path $Root 'bench/Measure-RolloutWait.ps1') -ModulePath $ModuleOut -SandboxPath $SandboxOut
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+    Invoke-Pwsh -File (Join-Path $Root 'bench/Measure-PodLog.ps1') -ModulePath $ModuleOut -SandboxPath $SandboxOut
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 
 function Invoke-Clean {

@@ -106,7 +106,9 @@ public sealed class RetryingHandler : DelegatingHandler
     private static bool IsStreaming(HttpRequestMessage request)
     {
         var query = request.RequestUri?.Query ?? string.Empty;
-        return query.Contains("watch=true", StringComparison.OrdinalIgnoreCase)
+        // Pod logs are read line by line as they arrive: buffering a whole (possibly huge) log would defeat that.
+        return (request.RequestUri?.AbsolutePath.EndsWith("/log", StringComparison.Ordinal) ?? false)
+            || query.Contains("watch=true", StringComparison.OrdinalIgnoreCase)
             || query.Contains("watch=1", StringComparison.Ordinal)
             || query.Contains("follow=true", StringComparison.OrdinalIgnoreCase);
     }
