@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using Seekapa.Ops.Core.Changes;
 using Seekapa.Ops.Core.Errors;
+using Seekapa.Ops.Core.Security;
 using Seekapa.Ops.PowerShell.Infrastructure;
 
 namespace Seekapa.Ops.PowerShell.Cmdlets;
@@ -69,7 +70,11 @@ public abstract class SeekapaCmdlet : PSCmdlet, IDisposable
         var change = new ChangeRecord(DateTimeOffset.UtcNow, MyInvocation.MyCommand.Name, target, action, outcome, before, after);
         WriteVerbose($"{change.Action} {change.Target}: {change.Outcome}" +
                      (before is null && after is null ? string.Empty : $" ({before ?? "-"} -> {after ?? "-"})"));
-        RunspaceState.Current.Record(change);
+        foreach (var failure in RunspaceState.Current.Record(change))
+        {
+            WriteWarning($"{change.Action} {change.Target} was done, but it could not be added to the incident timeline: " +
+                         Redactor.Redact(failure.Message));
+        }
     }
 
     private void Guard(Action body)

@@ -3,6 +3,7 @@ using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
 using Seekapa.Ops.Core.Changes;
 using Seekapa.Ops.Core.Kubernetes;
+using Seekapa.Ops.PowerShell.Cmdlets.Incident;
 
 namespace Seekapa.Ops.PowerShell.Infrastructure;
 
@@ -20,10 +21,40 @@ internal sealed class RunspaceState
     /// <summary>Implicit sessions keyed by kubeconfig path(s), context and the file's last write time.</summary>
     public ConcurrentDictionary<string, ClusterSession> ImplicitSessions { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The session's active incident (Start-SeekapaIncident sets it, Stop-SeekapaIncident clears it).</summary>
+    public ActiveIncident? ActiveIncident { get; set; }
+
+    /// <summary>Who the timeline names as the actor; null means the OS user (an Azure identity can set it later).</summary>
+    public string? Actor { get; set; }
+
+    public string ActorName => Actor ?? Environment.UserName;
+
+    public RunspaceState() => ChangeRecorded += change => IncidentTimeline.Append(this, change);
+
     /// <summary>Receives every change a cmdlet records in this runspace (the incident timeline subscribes here).</summary>
     public event Action<ChangeRecord>? ChangeRecorded;
 
-    public void Record(ChangeRecord change) => ChangeRecorded?.Invoke(change);
+    /// <summary>
+    /// Hands the change to every subscriber; a subscriber's failure is returned, not thrown, so that a change that has
+    /// already landed never turns into a failed cmdlet (the caller writes warnings).
+    /// </summary>
+    public IReadOnlyList<Exception> Record(ChangeRecord change)
+    {
+        var failures = new List<Exception>();
+        foreach (var handler in ChangeRecorded?.GetInvocationList() ?? Array.Empty<Delegate>())
+        {
+            try
+            {
+                ((Action<ChangeRecord>)handler)(change);
+            }
+            catch (Exception ex)
+            {
+                failures.Add(ex);
+            }
+        }
+
+        return failures;
+    }
 
     public static RunspaceState Current =>
         Runspace.DefaultRunspace is { } runspace ? States.GetValue(runspace, _ => new RunspaceState()) : NoRunspace;

@@ -1,0 +1,29 @@
+using System.Management.Automation;
+
+namespace Seekapa.Ops.PowerShell.Cmdlets.Incident;
+
+/// <summary>Adds a note to an incident's timeline (the active incident by default).</summary>
+[Cmdlet(VerbsCommon.Add, "SeekapaIncidentNote")]
+[OutputType(typeof(IncidentTimelineEntry))]
+public sealed class AddSeekapaIncidentNoteCommand : IncidentCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [ValidateNotNullOrEmpty]
+    public string Message { get; set; } = string.Empty;
+
+    [Parameter]
+    public object? Incident { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void Process()
+    {
+        var (service, id) = Resolve(Incident);
+        var entry = service.AddNote(id, Message, Actor);
+        if (PassThru)
+        {
+            WriteObject(entry);
+        }
+    }
+}

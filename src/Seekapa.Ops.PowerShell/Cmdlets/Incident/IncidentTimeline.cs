@@ -1,0 +1,20 @@
+using Seekapa.Ops.Core.Changes;
+using Seekapa.Ops.Core.Incidents;
+using Seekapa.Ops.PowerShell.Infrastructure;
+
+namespace Seekapa.Ops.PowerShell.Cmdlets.Incident;
+
+/// <summary>The session's active incident: its id and the store directory it was started in.</summary>
+internal sealed record ActiveIncident(string Id, string StoreDirectory);
+
+/// <summary>The automatic timeline: every ChangeRecord of the runspace goes to its active incident, if any.</summary>
+internal static class IncidentTimeline
+{
+    public static void Append(RunspaceState state, ChangeRecord change)
+    {
+        if (state.ActiveIncident is { } active)
+        {
+            new IncidentService(new IncidentStore(active.StoreDirectory)).AppendChange(active.Id, change, state.ActorName);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+using System.Management.Automation;
+using Seekapa.Ops.Core.Incidents;
+
+namespace Seekapa.Ops.PowerShell.Cmdlets.Incident;
+
+/// <summary>Changes an incident's status, severity, lead, impact or next update; each change is a timeline entry.</summary>
+[Cmdlet(VerbsCommon.Set, "SeekapaIncident", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[OutputType(typeof(Seekapa.Ops.Incident))]
+public sealed class SetSeekapaIncidentCommand : IncidentCmdlet
+{
+    [Parameter(Position = 0, ValueFromPipeline = true)]
+    [Alias("Id")]
+    public object? Incident { get; set; }
+
+    [Parameter]
+    public IncidentStatus? Status { get; set; }
+
+    [Parameter]
+    [SeverityTransformation]
+    public IncidentSeverity? Severity { get; set; }
+
+    [Parameter]
+    public string? Lead { get; set; }
+
+    [Parameter]
+    public string? Impact { get; set; }
+
+    [Parameter]
+    public DateTime? NextUpdate { get; set; }
+
+    protected override void Process()
+    {
+        var (service, id) = Resolve(Incident);
+        var changes = string.Join(", ", new[]
+        {
+            Status is { } s ? $"status {s}" : null,
+            Severity is { } v ? $"severity {v.Label()}" : null,
+            Lead is null ? null : $"lead {Lead}",
+            Impact is null ? null : "impact",
+            NextUpdate is { } n ? $"next update {n.ToUniversalTime():yyyy-MM-dd HH:mm} UTC" : null,
+        }.Where(c => c is not null));
+        if (!ShouldProcess(id, changes.Length == 0 ? "Set incident (no change given)" : $"Set {changes}"))
+        {
+            return;
+        }
+
+        var next = NextUpdate is { } time ? new DateTimeOffset(time.ToUniversalTime(), TimeSpan.Zero) : (DateTimeOffset?)null;
+        WriteObject(service.Update(id, new IncidentUpdate(Status, Severity, Lead, Impact, next), Actor));
+    }
+}
