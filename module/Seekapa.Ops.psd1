@@ -21,6 +21,18 @@
         'Set-SeekapaContainerResource'
         'Set-SeekapaContainerEnv'
         'Remove-SeekapaPod'
+        'Get-SeekapaSeverityPolicy'
+        'Start-SeekapaIncident'
+        'Get-SeekapaIncident'
+        'Set-SeekapaIncident'
+        'Stop-SeekapaIncident'
+        'Add-SeekapaIncidentNote'
+        'Export-SeekapaPostmortem'
+        'Get-SeekapaPodLog'
+        'Get-SeekapaEvent'
+        'Get-SeekapaRecentChange'
+        'Get-SeekapaPodResourceUsage'
+        'Test-SeekapaEndpoint'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -5,9 +5,11 @@
 .DESCRIPTION
     Run by `dotnet pwsh ./build.ps1 -Task Demo` after the build. Starts the sandbox with the bad-deploy scenario
     (backend-deployment's latest revision crash-loops and has exceeded its progress deadline), then does what the
-    on-call engineer would: find what is unhealthy, see which deployment failed and what changed, preview the rollback,
-    roll back and wait, and verify - printing what the engineer would see. kubectl runs against the same sandbox at the
-    end as the reference.
+    on-call engineer would: open the incident, find what is unhealthy, read the crashed pods' logs and the events, see
+    which deployment failed and what changed, preview the rollback, roll back and wait (recorded in the incident timeline
+    automatically), verify, resolve and write the post-mortem - printing what the engineer would see. kubectl runs
+    against the same sandbox at the end as the reference. Incident records go to out/demo/incidents, the post-mortem to
+    out/demo/postmortem.md.
 #>
 [CmdletBinding()]
 param(
@@ -23,14 +25,36 @@ function Show([string] $Title, [scriptblock] $Command) {
     & $Command | Out-String -Width 200 | Out-Host
 }
 
+$demoOut = Join-Path (Split-Path $ModulePath -Parent) 'demo'
+Remove-Item $demoOut -Recurse -Force -ErrorAction SilentlyContinue
+$env:SEEKAPA_INCIDENT_PATH = Join-Path $demoOut 'incidents'
 $sandbox = Start-Sandbox -SandboxPath $SandboxPath -Scenario bad-deploy
 try {
     Import-Module $ModulePath
     Show 'Connect-SeekapaCluster -Kubeconfig $sandbox -Namespace seekapa-production' {
         Connect-SeekapaCluster -Kubeconfig $sandbox.Kubeconfig -Namespace seekapa-production | Format-Table -AutoSize
     }
+    Show "Start-SeekapaIncident -Severity SEV2 -Title 'API 5xx spike after backend deploy' -Service API -Lead alice" {
+        Start-SeekapaIncident -Severity SEV2 -Title 'API 5xx spike after backend deploy' -Service API -Lead alice `
+            -Impact 'Checkout and search return 503 for part of the traffic' | Format-List Id, SeverityLabel, Status, Started, AcknowledgeBy, Lead
+    }
     Show 'Get-SeekapaPodHealth -AllNamespaces -Unhealthy' {
         Get-SeekapaPodHealth -AllNamespaces -Unhealthy | Format-Table Namespace, Name, Status, RestartsDisplay, Owner, Problem -Wrap
+    }
+    Show 'Get-SeekapaPodHealth -Selector app=backend -Unhealthy | Get-SeekapaPodLog -Previous -Tail 4' {
+        Get-SeekapaPodHealth -Selector app=backend -Unhealthy | Get-SeekapaPodLog -Previous -Tail 4
+    }
+    Show 'Get-SeekapaEvent -Type Warning | Select-Object -First 6' {
+        Get-SeekapaEvent -Type Warning | Select-Object -First 6 | Format-Table -AutoSize -Wrap
+    }
+    Show 'Get-SeekapaRecentChange -Since 2h' {
+        Get-SeekapaRecentChange -Since 2h | Format-Table -AutoSize
+    }
+    Show 'Get-SeekapaPodResourceUsage -SortBy Memory | Select-Object -First 5' {
+        Get-SeekapaPodResourceUsage -SortBy Memory | Select-Object -First 5 | Format-Table -AutoSize
+    }
+    Show "Add-SeekapaIncidentNote 'Backend 2.14.1 crash-loops at startup (schema migration 2.14.1 required, upstream 503); 2.14.0 was healthy'" {
+        Add-SeekapaIncidentNote 'Backend 2.14.1 crash-loops at startup (schema migration 2.14.1 required, upstream 503); 2.14.0 was healthy'
     }
     Show 'Get-SeekapaDeployment -AllNamespaces | Where-Object RolloutState -ne Complete' {
         Get-SeekapaDeployment -AllNamespaces | Where-Object RolloutState -ne 'Complete' | Format-Table -AutoSize
@@ -52,6 +76,15 @@ try {
     }
     Show 'kubectl rollout history deployment/backend-deployment (the same sandbox)' {
         & kubectl --kubeconfig $sandbox.Kubeconfig rollout history deployment/backend-deployment -n seekapa-production
+    }
+    Show "Stop-SeekapaIncident -RootCause 'Bad deploy of backend 2.14.1' -Resolution 'Rolled back to 2.14.0 (revision 2)'" {
+        Stop-SeekapaIncident -RootCause 'Bad deploy of backend 2.14.1' -Resolution 'Rolled back to 2.14.0 (revision 2)' `
+            -FollowUp 'Add a canary stage for backend deploys' | Format-List Id, Status, Duration, RootCause, Resolution
+    }
+    $postmortem = Join-Path $demoOut 'postmortem.md'
+    Show "Export-SeekapaPostmortem -Path $postmortem" {
+        Export-SeekapaPostmortem -Incident (Get-SeekapaIncident -Status Resolved | Select-Object -First 1) -Path $postmortem
+        Get-Content $postmortem | Select-Object -First 40
     }
 }
 finally {

@@ -8,9 +8,9 @@ BeforeAll {
     $script:Crashing = 'seekapa.azurecr.io/seekapa-backend:2.14.1'
 
     function Invoke-Kubectl {
-        param([Parameter(ValueFromRemainingArguments)][string[]] $Arguments)
-        $out = & kubectl --kubeconfig $Sandbox.Kubeconfig @Arguments 2>&1
-        if ($LASTEXITCODE -ne 0) { throw "kubectl $($Arguments -join ' ') failed ($LASTEXITCODE): $out" }
+        # A simple function (no common parameters), so kubectl's -o, -A, -n ... pass through untouched.
+        $out = & kubectl --kubeconfig $Sandbox.Kubeconfig @args 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "kubectl $($args -join ' ') failed ($LASTEXITCODE): $out" }
         $out
     }
 
