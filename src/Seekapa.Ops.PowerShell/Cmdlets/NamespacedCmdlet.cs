@@ -5,10 +5,10 @@ using Seekapa.Ops.PowerShell.Completers;
 namespace Seekapa.Ops.PowerShell.Cmdlets;
 
 /// <summary>
-/// Base of the Get- cmdlets that list one kind of object like kubectl get: -Name with wildcards, -Namespace or
-/// -AllNamespaces (with kubectl's NAMESPACE column), and -Selector.
+/// Base of the Get- cmdlets that list objects like kubectl get: -Name with wildcards, -Namespace or -AllNamespaces
+/// (with kubectl's NAMESPACE column).
 /// </summary>
-public abstract class NamespacedListCmdlet : ClusterCmdlet
+public abstract class NamespacedCmdlet : ClusterCmdlet
 {
     protected const string NamespaceSet = "Namespace";
     protected const string AllNamespacesSet = "AllNamespaces";
@@ -27,14 +27,6 @@ public abstract class NamespacedListCmdlet : ClusterCmdlet
     [Parameter(ParameterSetName = AllNamespacesSet, Mandatory = true)]
     [Alias("A")]
     public SwitchParameter AllNamespaces { get; set; }
-
-    /// <summary>A label selector, e.g. app=backend or 'tier in (api,web)'.</summary>
-    [Parameter]
-    [Alias("l")]
-    public string? Selector { get; set; }
-
-    /// <summary>The parsed -Selector, validated before any call (a bad one changes nothing and costs no round trip).</summary>
-    protected LabelSelector? ParsedSelector => string.IsNullOrWhiteSpace(Selector) ? null : LabelSelector.Parse(Selector);
 
     /// <summary>Where a missing name was looked for, for error messages.</summary>
     protected string ScopeText => AllNamespaces ? "any namespace" : $"namespace '{Namespace ?? Session.DefaultNamespace}'";
@@ -55,4 +47,16 @@ public abstract class NamespacedListCmdlet : ClusterCmdlet
         wrapped.TypeNames.Insert(0, item.GetType().FullName + "#AllNamespaces");
         WriteObject(wrapped);
     }
+}
+
+/// <summary>A <see cref="NamespacedCmdlet"/> over one kind of object, which can also be filtered by labels (-Selector).</summary>
+public abstract class NamespacedListCmdlet : NamespacedCmdlet
+{
+    /// <summary>A label selector, e.g. app=backend or 'tier in (api,web)'.</summary>
+    [Parameter]
+    [Alias("l")]
+    public string? Selector { get; set; }
+
+    /// <summary>The parsed -Selector, validated before any call (a bad one changes nothing and costs no round trip).</summary>
+    protected LabelSelector? ParsedSelector => string.IsNullOrWhiteSpace(Selector) ? null : LabelSelector.Parse(Selector);
 }
