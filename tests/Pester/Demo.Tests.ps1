@@ -1,0 +1,44 @@
+# The README's main job (build.ps1 -Task Demo runs tools/Demo.ps1) run by the test suite against the built module.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    function Get-SandboxProcessIds {
+        Get-Process -Name dotnet -ErrorAction SilentlyContinue |
+            Where-Object { try { $_.CommandLine -match 'Seekapa\.Ops\.Sandbox\.dll' } catch { $false } } |
+            ForEach-Object Id
+    }
+}
+
+Describe 'The Demo' {
+    BeforeAll {
+        $script:SandboxesBefore = @(Get-SandboxProcessIds)
+        $script:Output = & $Pwsh @PwshPrefix -NoProfile -NonInteractive -File (Join-Path $Root 'tools/Demo.ps1') `
+            -ModulePath $ModulePath -SandboxPath $SandboxPath 2>&1 | Out-String
+        $script:ExitCode = $LASTEXITCODE
+        $script:Postmortem = Join-Path (Split-Path $ModulePath -Parent) 'demo/postmortem.md'
+    }
+
+    It 'runs unattended to the end' {
+        $ExitCode | Should -Be 0 -Because $Output
+        $Output | Should -Match 'PS> Export-SeekapaPostmortem'
+    }
+
+    It 'finds the crash-looping backend, rolls it back and ends healthy' {
+        $Output | Should -Match 'backend-deployment\s+2/3\s+2\s+2\s+\S+\s+3\s+Failed'
+        $Output | Should -Match 'Outcome\s+:\s+RolledBack'
+        $Output | Should -Match 'backend-deployment\s+3/3\s+3\s+3\s+\S+\s+4\s+Complete'
+        $Output | Should -Match 'FATAL Host terminated unexpectedly'
+    }
+
+    It 'writes a post-mortem whose timeline has the rollback, recorded automatically' {
+        Test-Path $Postmortem | Should -BeTrue
+        $text = Get-Content $Postmortem -Raw
+        $text | Should -Match '(?m)^# Post-mortem: API 5xx spike after backend deploy'
+        $text | Should -Match 'Invoke-SeekapaRollback'
+        $text | Should -Match 'revision 3 \(seekapa\.azurecr\.io/seekapa-backend:2\.14\.1\) -> revision 2'
+        $text | Should -Match 'Bad deploy of backend 2\.14\.1'
+    }
+
+    It 'leaves no sandbox running' {
+        @(Get-SandboxProcessIds | Where-Object { $_ -notin $SandboxesBefore }) | Should -BeNullOrEmpty
+    }
+}
