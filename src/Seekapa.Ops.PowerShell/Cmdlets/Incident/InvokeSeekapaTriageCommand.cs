@@ -1,0 +1,59 @@
+using System.Management.Automation;
+using Seekapa.Ops.Core.Triage;
+using Seekapa.Ops.PowerShell.Completers;
+using Seekapa.Ops.PowerShell.Infrastructure;
+
+namespace Seekapa.Ops.PowerShell.Cmdlets.Incident;
+
+/// <summary>
+/// The runbook's initial assessment: runs the Kubernetes checks side by side and writes Finding objects, most severe
+/// first, then the overall severity they suggest as a warning. Read-only: it never changes the cluster or the incident.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "SeekapaTriage", DefaultParameterSetName = NamespaceSet)]
+[OutputType(typeof(Finding))]
+public sealed class InvokeSeekapaTriageCommand : ClusterCmdlet
+{
+    private const string NamespaceSet = "Namespace";
+    private const string AllNamespacesSet = "AllNamespaces";
+
+    /// <summary>The namespace; default the connection's namespace.</summary>
+    [Parameter(ParameterSetName = NamespaceSet, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(NamespaceCompleter))]
+    public string? Namespace { get; set; }
+
+    /// <summary>Every namespace (kubectl -A).</summary>
+    [Parameter(ParameterSetName = AllNamespacesSet, Mandatory = true)]
+    [Alias("A")]
+    public SwitchParameter AllNamespaces { get; set; }
+
+    /// <summary>The checks to run; default all.</summary>
+    [Parameter]
+    [ValidateSet(TriageChecks.Pods, TriageChecks.Rollouts, TriageChecks.Events, TriageChecks.Logs, TriageChecks.Resources, IgnoreCase = true)]
+    public string[]? Check { get; set; }
+
+    /// <summary>The window of the warning-event check; default 1h.</summary>
+    [Parameter]
+    [DurationTransformation]
+    public TimeSpan Since { get; set; } = TriageOptions.DefaultSince;
+
+    protected override void Process()
+    {
+        var runner = new TriageRunner(Session);
+        var options = new TriageOptions(Namespace, AllNamespaces.IsPresent, Check, Since);
+        WriteVerbose($"Triage of {(AllNamespaces ? "every namespace" : $"namespace '{Namespace ?? Session.DefaultNamespace}'")}: {string.Join(", ", Check is { Length: > 0 } ? Check : TriageChecks.All)}.");
+        var report = Await(runner.RunAsync(options, CancellationToken));
+        foreach (var finding in report.Findings)
+        {
+            WriteObject(finding);
+        }
+
+        if (report.SuggestedSeverity is null)
+        {
+            WriteVerbose(report.Summary);
+        }
+        else
+        {
+            WriteWarning(report.Summary);
+        }
+    }
+}
