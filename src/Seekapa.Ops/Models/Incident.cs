@@ -29,6 +29,9 @@ public sealed class Incident
 
     public DateTimeOffset? Resolved { get; set; }
 
+    /// <summary>The incident's Slack channel, e.g. #incident-20240115-api-5xx-spike, when one is known.</summary>
+    public string? Channel { get; set; }
+
     /// <summary>Resolved minus Started; null while the incident is open.</summary>
     public TimeSpan? Duration => Resolved is { } resolved ? resolved - Started : null;
 

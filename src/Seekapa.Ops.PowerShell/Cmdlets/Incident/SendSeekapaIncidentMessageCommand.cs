@@ -1,0 +1,104 @@
+using System.Management.Automation;
+using System.Net;
+using System.Security;
+using Seekapa.Ops.Core.Errors;
+using Seekapa.Ops.Core.Incidents;
+using Seekapa.Ops.Core.Integrations;
+
+namespace Seekapa.Ops.PowerShell.Cmdlets.Incident;
+
+/// <summary>Posts an incident message (or free text) to Slack with chat.postMessage and records it in the incident timeline.</summary>
+[Cmdlet(VerbsCommunications.Send, "SeekapaIncidentMessage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low,
+    DefaultParameterSetName = MessageSet)]
+[OutputType(typeof(SlackMessageResult))]
+public sealed class SendSeekapaIncidentMessageCommand : IncidentCmdlet
+{
+    private const string MessageSet = "Message";
+    private const string TextSet = "Text";
+    public const string TokenVariable = "SLACK_BOT_TOKEN";
+
+    private SlackClient? _client;
+
+    [Parameter(Mandatory = true, ValueFromPipeline = true, Position = 0, ParameterSetName = MessageSet)]
+    public IncidentMessage? Message { get; set; }
+
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = TextSet)]
+    [ValidateNotNullOrEmpty]
+    public string Text { get; set; } = string.Empty;
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Channel { get; set; }
+
+    [Parameter]
+    public SecureString? SlackToken { get; set; }
+
+    [Parameter]
+    [ValidateNotNull]
+    public Uri SlackApiUrl { get; set; } = SlackClient.DefaultApiUrl;
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ThreadTs { get; set; }
+
+    protected override void Begin()
+    {
+        var token = SlackToken is null ? Environment.GetEnvironmentVariable(TokenVariable) : new NetworkCredential(string.Empty, SlackToken).Password;
+        if (string.IsNullOrWhiteSpace(token))
+        {
+            throw new SeekapaException("SlackTokenMissing", FailureCategory.AuthenticationError,
+                "No Slack bot token: give -SlackToken or set $env:SLACK_BOT_TOKEN.", null,
+                "Create a Slack app with the chat:write scope and use its bot token (xoxb-...).");
+        }
+
+        _client = new SlackClient(token.Trim(), SlackApiUrl);
+    }
+
+    protected override void Process()
+    {
+        var kind = Message?.Kind.ToString() ?? "Message";
+        var channel = Channel ?? Message?.Channel ?? ActiveChannel();
+        var post = Message is { } message
+            ? new SlackPost(channel, message.Text, message.SlackBlocksJson, ThreadTs)
+            : new SlackPost(channel, Text, null, ThreadTs);
+        if (!ShouldProcess(channel, $"Post the {kind} message to Slack"))
+        {
+            return;
+        }
+
+        var answer = Await(_client!.PostMessageAsync(post, CancellationToken));
+        if (answer.Attempts > 1)
+        {
+            WriteVerbose($"Slack rate-limited the message; sent on attempt {answer.Attempts}.");
+        }
+
+        RecordChange(channel, kind, "Sent", after: answer.Ts);
+        WriteObject(new SlackMessageResult
+        {
+            Channel = channel,
+            ChannelId = answer.ChannelId,
+            Ts = answer.Ts,
+            Ok = answer.Ok,
+            Kind = kind,
+            IncidentId = Message?.IncidentId,
+            Attempts = answer.Attempts,
+        });
+    }
+
+    protected override void End() => _client?.Dispose();
+
+    /// <summary>For -Text without -Channel: the active incident's channel.</summary>
+    private static string ActiveChannel()
+    {
+        if (Session.ActiveIncident is { } active)
+        {
+            return IncidentMessageFormatter.ChannelOf(ServiceAt(active.StoreDirectory).Store.Get(active.Id));
+        }
+
+        throw new SeekapaException("SlackChannelMissing", FailureCategory.InvalidArgument,
+            "No channel: give -Channel, or start an incident so that its channel is used.", null);
+    }
+
+    protected override bool IsSetupError(SeekapaException ex) =>
+        ex.ErrorId is "SlackTokenMissing" or "SlackChannelMissing" || base.IsSetupError(ex);
+}
