@@ -38,6 +38,9 @@ try {
         Start-SeekapaIncident -Severity SEV2 -Title 'API 5xx spike after backend deploy' -Service API -Lead alice `
             -Impact 'Checkout and search return 503 for part of the traffic' | Format-List Id, SeverityLabel, Status, Started, AcknowledgeBy, Lead
     }
+    Show 'Invoke-SeekapaTriage -Namespace seekapa-production' {
+        Invoke-SeekapaTriage -Namespace seekapa-production | Format-Table Severity, Check, Target, Evidence, NextStep -Wrap
+    }
     Show 'Get-SeekapaPodHealth -AllNamespaces -Unhealthy' {
         Get-SeekapaPodHealth -AllNamespaces -Unhealthy | Format-Table Namespace, Name, Status, RestartsDisplay, Owner, Problem -Wrap
     }
@@ -76,6 +79,9 @@ try {
     }
     Show 'kubectl rollout history deployment/backend-deployment (the same sandbox)' {
         & kubectl --kubeconfig $sandbox.Kubeconfig rollout history deployment/backend-deployment -n seekapa-production
+    }
+    Show 'Format-SeekapaIncidentMessage -Kind Update' {
+        Format-SeekapaIncidentMessage -Kind Update -NextStep 'Watch the error rate for 30 minutes'
     }
     Show "Stop-SeekapaIncident -RootCause 'Bad deploy of backend 2.14.1' -Resolution 'Rolled back to 2.14.0 (revision 2)'" {
         Stop-SeekapaIncident -RootCause 'Bad deploy of backend 2.14.1' -Resolution 'Rolled back to 2.14.0 (revision 2)' `
