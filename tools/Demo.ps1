@@ -18,6 +18,9 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
+# Relative paths work too (Import-Module would otherwise search PSModulePath for 'out/Seekapa.Ops').
+$ModulePath = (Resolve-Path $ModulePath).Path
+$SandboxPath = (Resolve-Path $SandboxPath).Path
 Import-Module (Join-Path $PSScriptRoot 'Sandbox.psm1') -Force
 
 function Show([string] $Title, [scriptblock] $Command) {
@@ -39,7 +42,7 @@ try {
             -Impact 'Checkout and search return 503 for part of the traffic' | Format-List Id, SeverityLabel, Status, Started, AcknowledgeBy, Lead
     }
     Show 'Invoke-SeekapaTriage -Namespace seekapa-production' {
-        Invoke-SeekapaTriage -Namespace seekapa-production | Format-Table Severity, Check, Target, Evidence, NextStep -Wrap
+        Invoke-SeekapaTriage -Namespace seekapa-production | Format-Table Severity, Check, Evidence, NextStep -Wrap
     }
     Show 'Get-SeekapaPodHealth -AllNamespaces -Unhealthy' {
         Get-SeekapaPodHealth -AllNamespaces -Unhealthy | Format-Table Namespace, Name, Status, RestartsDisplay, Owner, Problem -Wrap
