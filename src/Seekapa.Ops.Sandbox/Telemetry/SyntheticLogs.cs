@@ -36,7 +36,7 @@ internal sealed class ContainerLog
     public ContainerLog(ContainerInstance instance, ScenarioTelemetry telemetry, int historyLines, DateTimeOffset serverStart)
     {
         _instance = instance;
-        _seed = Hash($"{instance.Namespace}/{instance.Pod}/{instance.Container}/{instance.InstanceKey}");
+        _seed = StableRandom.Hash($"{instance.Namespace}/{instance.Pod}/{instance.Container}/{instance.InstanceKey}");
         var rule = telemetry.FindLogRule(instance.Namespace, instance.Pod, instance.Container, instance.Image);
         var crashing = telemetry.IsCrashing(instance.Image);
         _lines = rule is { Lines.Count: > 0 } ? rule.Lines : crashing ? CrashingLines : DefaultLines(instance.Image, instance.Container);
@@ -89,7 +89,7 @@ internal sealed class ContainerLog
 
     public DateTimeOffset TimeOf(long index)
     {
-        var frac = 0.05 + 0.9 * Unit(Mix(_seed ^ (ulong)index * 0x9E3779B97F4A7C15UL));
+        var frac = 0.05 + 0.9 * StableRandom.Unit(StableRandom.Mix(_seed ^ (ulong)index * 0x9E3779B97F4A7C15UL));
         if (index >= _history)
         {
             var j = index - _history;
@@ -136,7 +136,7 @@ internal sealed class ContainerLog
     public (DateTimeOffset Time, string Text) Line(long index)
     {
         var time = TimeOf(index);
-        var random = Mix(_seed + (ulong)index * 0xBF58476D1CE4E5B9UL);
+        var random = StableRandom.Mix(_seed + (ulong)index * 0xBF58476D1CE4E5B9UL);
         var regular = _history - _exit.Count;
         string template;
         if (index >= _history)
@@ -157,7 +157,7 @@ internal sealed class ContainerLog
         }
         var sb = new StringBuilder(96);
         sb.Append(time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)).Append(' ');
-        Expand(sb, template, Mix(random));
+        Expand(sb, template, StableRandom.Mix(random));
         return (time, sb.ToString());
     }
 
@@ -189,7 +189,7 @@ internal sealed class ContainerLog
                 continue;
             }
             var name = template[(i + 1)..close];
-            random = Mix(random);
+            random = StableRandom.Mix(random);
             switch (name)
             {
                 case "ms": sb.Append(3 + (int)(random % 220)); break;
@@ -197,7 +197,7 @@ internal sealed class ContainerLog
                 case "n": sb.Append(1 + (int)(random % 500)); break;
                 case "path":
                     var path = Paths[(int)(random % (ulong)Paths.Length)];
-                    Expand(sb, path, Mix(random));
+                    Expand(sb, path, StableRandom.Mix(random));
                     break;
                 case "container": sb.Append(_instance.Container); break;
                 case "image": sb.Append(_instance.Image); break;
@@ -296,25 +296,4 @@ internal sealed class ContainerLog
             "FATAL Application terminated unexpectedly: exiting with code {exitCode}",
         ],
     };
-
-    /// <summary>FNV-1a 64: stable across processes (string.GetHashCode is randomized).</summary>
-    private static ulong Hash(string text)
-    {
-        var h = 14695981039346656037UL;
-        foreach (var c in text)
-        {
-            h = (h ^ c) * 1099511628211UL;
-        }
-        return h;
-    }
-
-    /// <summary>SplitMix64's finalizer: a cheap, well-spread function of the index.</summary>
-    private static ulong Mix(ulong z)
-    {
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
-
-    private static double Unit(ulong random) => (random >> 11) * (1.0 / (1UL << 53));
 }

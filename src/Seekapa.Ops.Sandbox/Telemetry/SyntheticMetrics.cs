@@ -15,10 +15,10 @@ internal sealed class SyntheticMetrics(ScenarioTelemetry telemetry)
     {
         var name = JsonPaths.String(container, "name") ?? "";
         var image = JsonPaths.String(container, "image") ?? "";
-        var seed = Hash($"{ns}/{pod}/{name}");
+        var seed = StableRandom.Hash($"{ns}/{pod}/{name}");
         var exact = telemetry.ContainerUsage(ns, pod, name);
         var byImage = telemetry.ImageUsage(image);
-        var jitter = 0.97 + 0.06 * Unit(Mix(seed ^ 0xA5A5));
+        var jitter = 0.97 + 0.06 * StableRandom.Unit(StableRandom.Mix(seed ^ 0xA5A5));
 
         long cpu;
         if (exact?.NanoCores is { } c)
@@ -33,7 +33,7 @@ internal sealed class SyntheticMetrics(ScenarioTelemetry telemetry)
         {
             var basis = Resource(container, "limits.cpu") ?? (Resource(container, "requests.cpu") is { } r ? r * 2 : (long?)null) ?? 100_000_000L;
             // Mostly idle services: 5-45% of the limit.
-            cpu = NotRound((long)(basis * (0.05 + 0.40 * Unit(Mix(seed)))), 1000);
+            cpu = NotRound((long)(basis * (0.05 + 0.40 * StableRandom.Unit(StableRandom.Mix(seed)))), 1000);
         }
 
         long bytes;
@@ -49,7 +49,7 @@ internal sealed class SyntheticMetrics(ScenarioTelemetry telemetry)
         {
             var limit = Resource(container, "limits.memory", bytes: true);
             var request = Resource(container, "requests.memory", bytes: true);
-            var share = Unit(Mix(seed + 1));
+            var share = StableRandom.Unit(StableRandom.Mix(seed + 1));
             var value = limit is { } l ? l * (0.35 + 0.45 * share)
                 : request is { } q ? q * (0.5 + 0.6 * share)
                 : (48 + 200 * share) * 1048576;
@@ -72,23 +72,4 @@ internal sealed class SyntheticMetrics(ScenarioTelemetry telemetry)
 
     /// <summary>Keeps the canonical form in the expected unit: a multiple of 1000n would print as "u"/"m", of 1Mi as "Mi".</summary>
     private static long NotRound(long value, long unit) => value % unit == 0 ? value + (unit == 1000 ? 7 : 3 * 1024) : value;
-
-    private static ulong Hash(string text)
-    {
-        var h = 14695981039346656037UL;
-        foreach (var c in text)
-        {
-            h = (h ^ c) * 1099511628211UL;
-        }
-        return h;
-    }
-
-    private static ulong Mix(ulong z)
-    {
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
-
-    private static double Unit(ulong random) => (random >> 11) * (1.0 / (1UL << 53));
 }
