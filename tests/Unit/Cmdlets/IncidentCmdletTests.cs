@@ -36,6 +36,8 @@ public sealed class IncidentCmdletTests : IDisposable
         Assert.Equal(started.Id, Single<Incident>(Run("Get-SeekapaIncident -Active")).Id);
 
         Assert.Empty(Run("'Error rate rising' | Add-SeekapaIncidentNote").Output);
+        Assert.Empty(Run("Add-SeekapaIncidentNote 'only a rehearsal' -WhatIf -PassThru").Output);
+        Assert.DoesNotContain(Single<Incident>(Run("Get-SeekapaIncident -Active")).Timeline, e => e.Text.Contains("rehearsal", StringComparison.Ordinal));
         var note = Single<IncidentTimelineEntry>(Run("Add-SeekapaIncidentNote 'Bad deploy at 13:00' -PassThru"));
         Assert.Equal((IncidentEntryKind.Note, Environment.UserName), (note.Kind, note.Actor));
         var set = Single<Incident>(Run("Set-SeekapaIncident -Status Identified -Impact '30% of requests fail' -NextUpdate (Get-Date).AddMinutes(15)"));

@@ -43,19 +43,7 @@ public static class RollbackPlanner
         var warnings = Warnings(deployment.Metadata, target);
         if (TemplateJson.EqualIgnoreHash(source.Spec.Template, current))
         {
-            return new RollbackPlan
-            {
-                Target = target,
-                FromRevision = fromRevision,
-                ToRevision = resolved,
-                SourceName = source.Metadata.Name,
-                Skipped = true,
-                Message = $"{SkippedPrefix} (current template already matches revision {resolved})",
-                ImagesBefore = imagesBefore,
-                ImagesAfter = imagesBefore,
-                Warnings = warnings,
-                ResourceVersion = deployment.Metadata.ResourceVersion,
-            };
+            return SkippedPlan(target, fromRevision, resolved, source.Metadata.Name, imagesBefore, warnings, deployment.Metadata.ResourceVersion);
         }
 
         var template = TemplateJson.WithoutHash(source.Spec.Template);
@@ -162,19 +150,7 @@ public static class RollbackPlanner
 
         if (templateNode is not null && TemplateJson.SemanticEquals(TemplateJson.ToNode(current), templateNode))
         {
-            return new RollbackPlan
-            {
-                Target = target,
-                FromRevision = fromRevision,
-                ToRevision = resolved,
-                SourceName = source.Metadata.Name,
-                Skipped = true,
-                Message = $"{SkippedPrefix} (current template already matches revision {resolved})",
-                ImagesBefore = imagesBefore,
-                ImagesAfter = imagesBefore,
-                Warnings = warnings,
-                ResourceVersion = set.Metadata.ResourceVersion,
-            };
+            return SkippedPlan(target, fromRevision, resolved, source.Metadata.Name, imagesBefore, warnings, set.Metadata.ResourceVersion);
         }
 
         // The revision data as stored (spec.template with "$patch":"replace"), plus the resourceVersion precondition.
@@ -200,6 +176,22 @@ public static class RollbackPlanner
             ResourceVersion = set.Metadata.ResourceVersion,
         };
     }
+
+    /// <summary>kubectl's "skipped rollback": the target already runs that template, so nothing is sent.</summary>
+    private static RollbackPlan SkippedPlan(WorkloadRef target, int? fromRevision, int resolved, string sourceName,
+        IReadOnlyList<string> images, IReadOnlyList<string> warnings, string? resourceVersion) => new()
+    {
+        Target = target,
+        FromRevision = fromRevision,
+        ToRevision = resolved,
+        SourceName = sourceName,
+        Skipped = true,
+        Message = $"{SkippedPrefix} (current template already matches revision {resolved})",
+        ImagesBefore = images,
+        ImagesAfter = images,
+        Warnings = warnings,
+        ResourceVersion = resourceVersion,
+    };
 
     /// <summary>kubectl's deploymentRevision: the RS with revision N, or for N==0 the second-highest revision.</summary>
     private static V1ReplicaSet FindReplicaSet(V1Deployment deployment, IReadOnlyList<V1ReplicaSet> replicaSets, int toRevision, WorkloadRef target)

@@ -3,7 +3,7 @@ using System.Management.Automation;
 namespace Seekapa.Ops.PowerShell.Cmdlets.Incident;
 
 /// <summary>Adds a note to an incident's timeline (the active incident by default).</summary>
-[Cmdlet(VerbsCommon.Add, "SeekapaIncidentNote")]
+[Cmdlet(VerbsCommon.Add, "SeekapaIncidentNote", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(IncidentTimelineEntry))]
 public sealed class AddSeekapaIncidentNoteCommand : IncidentCmdlet
 {
@@ -20,6 +20,11 @@ public sealed class AddSeekapaIncidentNoteCommand : IncidentCmdlet
     protected override void Process()
     {
         var (service, id) = Resolve(Incident);
+        if (!ShouldProcess(id, "Add a note to the incident timeline"))
+        {
+            return;
+        }
+
         var entry = service.AddNote(id, Message, Actor);
         if (PassThru)
         {
