@@ -17,14 +17,19 @@ param(
     [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
     [string] $Task = 'Build',
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+    # Where the module, sandbox and test results go (default ./out); parallel work trees keep theirs apart.
+    [string] $OutPath,
+    # Optional MSBuild artifacts folder, so that two builds of one source tree at once do not share bin/ and obj/.
+    [string] $ArtifactsPath
 )
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 
 $Root = $PSScriptRoot
-$Out = Join-Path $Root 'out'
+$Out = if ($OutPath) { [IO.Path]::GetFullPath($OutPath) } else { Join-Path $Root 'out' }
+$ArtifactsArgs = @(if ($ArtifactsPath) { '--artifacts-path'; [IO.Path]::GetFullPath($ArtifactsPath) })
 $ModuleOut = Join-Path $Out 'Seekapa.Ops'
 $SandboxOut = Join-Path $Out 'sandbox'
 # Pinned tool versions (the NuGet package Pester; PowerShell itself is pinned in dotnet-tools.json).
@@ -60,6 +65,22 @@ function Assert-Tool {
     throw "'$Name' is required and was not found. Install it: sudo apt-get install -y $($AptPackages[0])"
 }
 
+function Assert-DataServers {
+    # The data-service tests and the Demo start real servers: PostgreSQL's initdb/pg_ctl (often only under
+    # /usr/lib/postgresql/N/bin, not on PATH), redis-server and prometheus.
+    $hasInitdb = { (Get-Command initdb -ErrorAction SilentlyContinue) -or (Get-ChildItem /usr/lib/postgresql/*/bin/initdb -ErrorAction SilentlyContinue) }
+    if (-not (& $hasInitdb)) {
+        if ($IsLinux -and (Get-Command apt-get -ErrorAction SilentlyContinue) -and ((id -u) -eq '0')) {
+            Write-Host 'Installing PostgreSQL with apt-get...'
+            & apt-get update -qq | Out-Null
+            & apt-get install -y -qq postgresql | Out-Null
+        }
+        if (-not (& $hasInitdb)) { throw "PostgreSQL's initdb is required and was not found. Install it: sudo apt-get install -y postgresql" }
+    }
+    Assert-Tool redis-server @('redis-server')
+    Assert-Tool prometheus @('prometheus')
+}
+
 function Get-ProjectVersion {
     ([xml](Get-Content (Join-Path $Root 'Directory.Build.props') -Raw)).Project.PropertyGroup.Version | Where-Object { $_ } | Select-Object -First 1
 }
@@ -68,9 +89,9 @@ function Invoke-Build {
     $version = Get-ProjectVersion
     $staging = Join-Path $Out 'obj'
     Remove-Item $ModuleOut, $staging -Recurse -Force -ErrorAction SilentlyContinue
-    Invoke-Native dotnet @('publish', (Join-Path $Root 'src/Seekapa.Ops.PowerShell'), '-c', $Configuration, '-o', (Join-Path $staging 'bin'), '--nologo', '-v', 'q')
-    Invoke-Native dotnet @('build', (Join-Path $Root 'src/Seekapa.Ops'), '-c', $Configuration, '-o', (Join-Path $staging 'shared'), '--nologo', '-v', 'q')
-    Invoke-Native dotnet @('publish', (Join-Path $Root 'src/Seekapa.Ops.Sandbox'), '-c', $Configuration, '-o', $SandboxOut, '--nologo', '-v', 'q')
+    Invoke-Native dotnet (@('publish', (Join-Path $Root 'src/Seekapa.Ops.PowerShell'), '-c', $Configuration, '-o', (Join-Path $staging 'bin'), '--nologo', '-v', 'q') + $ArtifactsArgs)
+    Invoke-Native dotnet (@('build', (Join-Path $Root 'src/Seekapa.Ops'), '-c', $Configuration, '-o', (Join-Path $staging 'shared'), '--nologo', '-v', 'q') + $ArtifactsArgs)
+    Invoke-Native dotnet (@('publish', (Join-Path $Root 'src/Seekapa.Ops.Sandbox'), '-c', $Configuration, '-o', $SandboxOut, '--nologo', '-v', 'q') + $ArtifactsArgs)
 
     $null = New-Item -ItemType Directory -Path (Join-Path $ModuleOut 'bin'), (Join-Path $ModuleOut 'en-US') -Force
     Copy-Item (Join-Path $staging 'shared/Seekapa.Ops.dll') $ModuleOut
@@ -102,7 +123,7 @@ function Get-PesterModulePath {
 function Invoke-UnitTests {
     $results = Join-Path $Out 'test-results'
     Remove-Item $results -Recurse -Force -ErrorAction SilentlyContinue
-    & dotnet test (Join-Path $Root 'tests/Unit') -c $Configuration --nologo --logger 'trx;LogFileName=unit.trx' --results-directory $results | Out-Host
+    & dotnet test (Join-Path $Root 'tests/Unit') -c $Configuration --nologo @ArtifactsArgs --logger 'trx;LogFileName=unit.trx' --results-directory $results | Out-Host
     $exit = $LASTEXITCODE
     $trx = Join-Path $results 'unit.trx'
     if (-not (Test-Path $trx)) { return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0; Note = "xunit produced no results (exit $exit)" } }
@@ -137,6 +158,7 @@ Import-Module '$pester'
 
 function Invoke-Test {
     Assert-Tool kubectl @('kubectl', 'kubernetes-client')
+    Assert-DataServers
     Invoke-Build
     $unit = Invoke-UnitTests
     $pester = Invoke-PesterTests
@@ -151,6 +173,7 @@ function Invoke-Test {
 
 function Invoke-Demo {
     Assert-Tool kubectl @('kubectl', 'kubernetes-client')
+    Assert-DataServers
     Invoke-Build
     Invoke-Pwsh -File (Join-Path $Root 'tools/Demo.ps1') -ModulePath $ModuleOut -SandboxPath $SandboxOut
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
