@@ -18,6 +18,9 @@ internal sealed class RunspaceState
 
     public ClusterConnection? DefaultCluster { get; set; }
 
+    /// <summary>The default Azure connection set by Connect-SeekapaAzure.</summary>
+    public AzureConnection? DefaultAzure { get; set; }
+
     /// <summary>Implicit sessions keyed by kubeconfig path(s), context and the file's last write time.</summary>
     public ConcurrentDictionary<string, ClusterSession> ImplicitSessions { get; } = new(StringComparer.Ordinal);
 
