@@ -15,7 +15,12 @@ public static class TriageChecks
     public const string Logs = "Logs";
     public const string Resources = "Resources";
 
-    public static readonly IReadOnlyList<string> All = new[] { Pods, Rollouts, Events, Logs, Resources };
+    /// <summary>The checks of services outside the cluster; they run only when triage is given what to check.</summary>
+    public const string Endpoints = "Endpoints";
+    public const string Database = "Database";
+    public const string Prometheus = "Prometheus";
+
+    public static readonly IReadOnlyList<string> All = new[] { Pods, Rollouts, Events, Logs, Resources, Endpoints, Database, Prometheus };
 
     public static int Order(string check)
     {

@@ -8,7 +8,10 @@ namespace Seekapa.Ops.Core.Triage;
 /// <summary>What Invoke-SeekapaTriage asks for.</summary>
 /// <param name="Checks">The checks to run (TriageChecks names, case-insensitive); null or empty: all.</param>
 /// <param name="Since">The window of the event check; default one hour.</param>
-public sealed record TriageOptions(string? Namespace, bool AllNamespaces, IReadOnlyCollection<string>? Checks = null, TimeSpan? Since = null)
+/// <param name="Probes">The checks of services outside the cluster (database, health endpoints, Prometheus) that the caller
+/// configured; each runs beside the Kubernetes checks, under the same -Check selection and the same failure rule.</param>
+public sealed record TriageOptions(string? Namespace, bool AllNamespaces, IReadOnlyCollection<string>? Checks = null, TimeSpan? Since = null,
+    IReadOnlyList<TriageProbe>? Probes = null)
 {
     public static readonly TimeSpan DefaultSince = TimeSpan.FromHours(1);
     public static readonly TimeSpan LogWindow = TimeSpan.FromMinutes(15);
@@ -17,6 +20,9 @@ public sealed record TriageOptions(string? Namespace, bool AllNamespaces, IReadO
     /// <summary>How far back the rollout check looks for the change that started a stuck rollout.</summary>
     public static readonly TimeSpan ChangeWindow = TimeSpan.FromDays(30);
 }
+
+/// <summary>One configured outside check: its name (a TriageChecks name), what it looks at, and how it finds.</summary>
+public sealed record TriageProbe(string Check, string Target, Func<CancellationToken, Task<IReadOnlyList<Finding>>> Run);
 
 /// <summary>The findings (most severe first) and the overall severity they suggest.</summary>
 public sealed record TriageReport(IReadOnlyList<Finding> Findings, string? SuggestedSeverity, string Summary);
@@ -77,6 +83,14 @@ public sealed class TriageRunner(ClusterSession session, Func<DateTimeOffset>? c
         if (selected.Contains(TriageChecks.Resources))
         {
             tasks.Add(Guarded(TriageChecks.Resources, scope, () => ResourcesAsync(ns, options.AllNamespaces, Pods(), ct), ct));
+        }
+
+        foreach (var probe in options.Probes ?? Array.Empty<TriageProbe>())
+        {
+            if (selected.Contains(probe.Check))
+            {
+                tasks.Add(Guarded(probe.Check, probe.Target, () => probe.Run(ct), ct));
+            }
         }
 
         var results = await Task.WhenAll(tasks).ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using Seekapa.Ops.Core.Endpoints;
 using Seekapa.Ops.Core.Triage;
 using Seekapa.Ops.PowerShell.Completers;
 using Seekapa.Ops.PowerShell.Infrastructure;
@@ -28,7 +29,8 @@ public sealed class InvokeSeekapaTriageCommand : ClusterCmdlet
 
     /// <summary>The checks to run; default all.</summary>
     [Parameter]
-    [ValidateSet(TriageChecks.Pods, TriageChecks.Rollouts, TriageChecks.Events, TriageChecks.Logs, TriageChecks.Resources, IgnoreCase = true)]
+    [ValidateSet(TriageChecks.Pods, TriageChecks.Rollouts, TriageChecks.Events, TriageChecks.Logs, TriageChecks.Resources,
+        TriageChecks.Endpoints, TriageChecks.Database, TriageChecks.Prometheus, IgnoreCase = true)]
     public string[]? Check { get; set; }
 
     /// <summary>The window of the warning-event check; default 1h.</summary>
@@ -36,10 +38,31 @@ public sealed class InvokeSeekapaTriageCommand : ClusterCmdlet
     [DurationTransformation]
     public TimeSpan Since { get; set; } = TriageOptions.DefaultSince;
 
+    /// <summary>Health URLs to check beside the cluster (the runbook's curl .../health), all at once.</summary>
+    [Parameter]
+    public Uri[]? Endpoint { get; set; }
+
     protected override void Process()
     {
         var runner = new TriageRunner(Session);
-        var options = new TriageOptions(Namespace, AllNamespaces.IsPresent, Check, Since);
+        var probes = new List<TriageProbe>();
+        using var checker = Endpoint is { Length: > 0 } ? new EndpointChecker(new EndpointCheckOptions()) : null;
+        if (checker is not null)
+        {
+            var uris = Endpoint!.Select(EndpointCheckOptions.ValidateUri).ToList();
+            probes.Add(new TriageProbe(TriageChecks.Endpoints, string.Join(", ", uris.Select(EndpointChecker.Display)), async ct =>
+            {
+                var checks = new List<EndpointCheck>();
+                await foreach (var check in checker.CheckAllAsync(uris, ct).ConfigureAwait(false))
+                {
+                    checks.Add(check);
+                }
+
+                return ServiceTriageRules.EndpointFindings(checks);
+            }));
+        }
+
+        var options = new TriageOptions(Namespace, AllNamespaces.IsPresent, Check, Since, probes);
         WriteVerbose($"Triage of {(AllNamespaces ? "every namespace" : $"namespace '{Namespace ?? Session.DefaultNamespace}'")}: {string.Join(", ", Check is { Length: > 0 } ? Check : TriageChecks.All)}.");
         var report = Await(runner.RunAsync(options, CancellationToken));
         foreach (var finding in report.Findings)
