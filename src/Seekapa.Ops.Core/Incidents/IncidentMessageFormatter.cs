@@ -49,6 +49,7 @@ public static class IncidentMessageFormatter
             Kind = kind,
             IncidentId = incident.Id,
             Channel = channel,
+            ChannelId = incident.SlackChannelId,
             Text = PlainText(header, sections),
             SlackBlocksJson = Blocks(header, sections),
         };

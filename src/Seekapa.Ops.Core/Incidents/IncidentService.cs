@@ -5,7 +5,7 @@ namespace Seekapa.Ops.Core.Incidents;
 
 /// <summary>What Start-SeekapaIncident asks for.</summary>
 public sealed record IncidentStart(IncidentSeverity Severity, string Title, string? Service = null, string? Impact = null,
-    string? Lead = null);
+    string? Lead = null, string? PagerDutyIncidentId = null);
 
 /// <summary>What Set-SeekapaIncident changes; null leaves a field as it is.</summary>
 public sealed record IncidentUpdate(IncidentStatus? Status = null, IncidentSeverity? Severity = null, string? Lead = null,
@@ -43,6 +43,7 @@ public sealed class IncidentService
             Status = IncidentStatus.Investigating,
             Started = now,
             AcknowledgeBy = SeverityPolicyCatalog.For(start.Severity, _policy).AcknowledgeBy(now),
+            PagerDutyIncidentId = Clean(start.PagerDutyIncidentId),
         };
         incident.Timeline.Add(new IncidentTimelineEntry
         {
@@ -110,8 +111,11 @@ public sealed class IncidentService
         return entry;
     }
 
-    /// <summary>Appends a change a mutating cmdlet recorded (the automatic timeline).</summary>
-    public IncidentTimelineEntry AppendChange(string id, ChangeRecord change, string actor)
+    /// <summary>
+    /// Appends a change a mutating cmdlet recorded (the automatic timeline); alsoChange updates the record under the same
+    /// lock (e.g. the Slack channel that was just created), so the entry and the field never disagree.
+    /// </summary>
+    public IncidentTimelineEntry AppendChange(string id, ChangeRecord change, string actor, Action<Incident>? alsoChange = null)
     {
         var before = Clean(change.Before);
         var after = Clean(change.After);
@@ -123,7 +127,11 @@ public sealed class IncidentService
             Text = Redactor.Redact($"{change.Action} {change.Target}: {change.Outcome}" +
                                    (before is null && after is null ? string.Empty : $" ({before ?? "-"} -> {after ?? "-"})")),
         };
-        Store.Update(id, incident => incident.Timeline.Add(entry));
+        Store.Update(id, incident =>
+        {
+            alsoChange?.Invoke(incident);
+            incident.Timeline.Add(entry);
+        });
         return entry;
     }
 

@@ -14,17 +14,23 @@ public sealed record SlackPost(string Channel, string Text, string? BlocksJson =
 /// <summary>Slack's answer: ok, the channel id and the message ts; how many attempts it took.</summary>
 public sealed record SlackPostResult(bool Ok, string? ChannelId, string? Ts, int Attempts);
 
+/// <summary>A channel conversations.create made: its id and the name it got (a suffixed one when the first was taken).</summary>
+public sealed record SlackChannelInfo(string Id, string Name);
+
 /// <summary>
-/// Posts messages with Slack's Web API (chat.postMessage, bot token). Slack answers most failures with HTTP 200 and
-/// {"ok":false,"error":"..."}: those become SlackError with Slack's error code. A 429 is retried after its Retry-After
-/// (at most MaxAttempts requests in all); nothing else is retried, so a message is never posted twice.
-/// The token is never part of a message or an error.
+/// Slack's Web API with a bot token: chat.postMessage, conversations.create, conversations.setTopic. Slack answers most
+/// failures with HTTP 200 and {"ok":false,"error":"..."}: those become SlackError with Slack's error code. A 429 is
+/// retried after its Retry-After (at most MaxAttempts requests per call; Slack did not act on it); nothing else is retried,
+/// so a message is never posted twice. The token is never part of a message or an error.
 /// </summary>
 public sealed class SlackClient : IDisposable
 {
     public static readonly Uri DefaultApiUrl = new("https://slack.com/api/");
     public const int MaxAttempts = 3;
     public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(30);
+
+    private const string PostScope = "chat:write";
+    private const string ChannelScope = "channels:manage";
 
     private readonly HttpClient _http;
     private readonly Uri _apiUrl;
@@ -43,13 +49,73 @@ public sealed class SlackClient : IDisposable
 
     public async Task<SlackPostResult> PostMessageAsync(SlackPost post, CancellationToken cancellationToken)
     {
-        var body = Body(post);
-        var endpoint = new Uri(_apiUrl, "chat.postMessage");
+        var (answer, attempts) = await CallAsync("chat.postMessage", Body(post), post.Channel, "the message may or may not have been posted", cancellationToken)
+            .ConfigureAwait(false);
+        if (!IsOk(answer))
+        {
+            throw Refused(answer, $"the message to {post.Channel}", post.Channel, PostScope);
+        }
+
+        return new SlackPostResult(true, answer["channel"]?.ToString(), answer["ts"]?.ToString(), attempts);
+    }
+
+    /// <summary>
+    /// conversations.create with the name; on name_taken with name-2, name-3, ... (SlackIncidentChannel.Candidates), then
+    /// SlackChannelNameTaken. The name must already follow Slack's rules (SlackIncidentChannel.Validate).
+    /// </summary>
+    public async Task<SlackChannelInfo> CreateChannelAsync(string name, CancellationToken cancellationToken)
+    {
+        var tried = new List<string>();
+        foreach (var candidate in SlackIncidentChannel.Candidates(name))
+        {
+            var target = "#" + candidate;
+            var (answer, _) = await CallAsync("conversations.create", new JsonObject { ["name"] = candidate }, target,
+                $"{target} may or may not have been created", cancellationToken).ConfigureAwait(false);
+            if (IsOk(answer))
+            {
+                var channel = answer["channel"];
+                var id = channel?["id"]?.ToString();
+                return string.IsNullOrEmpty(id)
+                    ? throw new SeekapaException("SlackError", FailureCategory.ProtocolError,
+                        $"Slack created {target} but its answer has no channel id.", target)
+                    : new SlackChannelInfo(id, channel?["name"]?.ToString() ?? candidate);
+            }
+
+            if (Code(answer) != "name_taken")
+            {
+                throw Refused(answer, $"creating {target}", target, ChannelScope);
+            }
+
+            tried.Add(target);
+        }
+
+        throw new SeekapaException("SlackChannelNameTaken", FailureCategory.ResourceExists,
+            $"Slack channel names {tried[0]} to {tried[^1]} are all taken ({tried.Count} names tried).", "#" + name,
+            "Give another name with -SlackChannelName, or archive old incident channels.");
+    }
+
+    /// <summary>conversations.setTopic on a channel id.</summary>
+    public async Task SetTopicAsync(string channelId, string topic, CancellationToken cancellationToken)
+    {
+        var (answer, _) = await CallAsync("conversations.setTopic", new JsonObject { ["channel"] = channelId, ["topic"] = topic },
+            channelId, "the topic may or may not have been set", cancellationToken).ConfigureAwait(false);
+        if (!IsOk(answer))
+        {
+            throw Refused(answer, $"the topic of {channelId}", channelId, ChannelScope);
+        }
+    }
+
+    /// <summary>One Web API call: JSON body, bearer token, 429 retried; returns Slack's answer object, ok or not.</summary>
+    private async Task<(JsonObject Answer, int Attempts)> CallAsync(string method, JsonObject body, string target, string unsure,
+        CancellationToken cancellationToken)
+    {
+        var json = body.ToJsonString();
+        var endpoint = new Uri(_apiUrl, method);
         for (var attempt = 1; ; attempt++)
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
             {
-                Content = new StringContent(body, Encoding.UTF8, "application/json"),
+                Content = new StringContent(json, Encoding.UTF8, "application/json"),
             };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
             HttpResponseMessage response;
@@ -60,13 +126,13 @@ public sealed class SlackClient : IDisposable
             catch (HttpRequestException ex)
             {
                 throw new SeekapaException("SlackUnreachable", FailureCategory.ConnectionError,
-                    $"Slack ({_apiUrl.GetLeftPart(UriPartial.Authority)}) could not be reached: {Safe(ex.Message)}", post.Channel,
+                    $"Slack ({_apiUrl.GetLeftPart(UriPartial.Authority)}) could not be reached: {Safe(ex.Message)}", target,
                     "Check the network and -SlackApiUrl.", ex);
             }
             catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
             {
                 throw new SeekapaException("SlackTimeout", FailureCategory.OperationTimeout,
-                    "Slack did not answer within 30 s; the message may or may not have been posted.", post.Channel, null, ex);
+                    $"Slack did not answer {method} within 30 s; {unsure}.", target, null, ex);
             }
 
             using (response)
@@ -78,58 +144,63 @@ public sealed class SlackClient : IDisposable
                     if (attempt >= MaxAttempts || wait > MaxRetryAfter)
                     {
                         throw new SeekapaException("SlackRateLimited", FailureCategory.ResourceUnavailable,
-                            $"Slack rate-limited the message (HTTP 429, Retry-After {wait.TotalSeconds:0} s) after {attempt} attempt(s).",
-                            post.Channel, "Wait a minute and send it again.");
+                            $"Slack rate-limited {method} (HTTP 429, Retry-After {wait.TotalSeconds:0} s) after {attempt} attempt(s).",
+                            target, "Wait a minute and try again.");
                     }
 
                     await _delay(wait, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
-                return Answer(response, text, post.Channel, attempt);
+                JsonNode? answer = null;
+                try
+                {
+                    answer = JsonNode.Parse(text);
+                }
+                catch (JsonException)
+                {
+                }
+
+                if (!response.IsSuccessStatusCode || answer is not JsonObject result)
+                {
+                    throw new SeekapaException("SlackError", FailureCategory.ProtocolError,
+                        $"Slack answered {method} with HTTP {(int)response.StatusCode} {Safe(response.ReasonPhrase)} without a Web API answer.",
+                        target, "Check -SlackApiUrl (default https://slack.com/api/).");
+                }
+
+                return (result, attempt);
             }
         }
     }
 
-    private SlackPostResult Answer(HttpResponseMessage response, string text, string channel, int attempt)
+    private static bool IsOk(JsonObject answer) => answer["ok"]?.GetValueKind() == JsonValueKind.True;
+
+    private static string Code(JsonObject answer) => answer["error"]?.ToString() ?? "unknown_error";
+
+    private SeekapaException Refused(JsonObject answer, string what, string target, string scope)
     {
-        JsonNode? json = null;
-        try
-        {
-            json = JsonNode.Parse(text);
-        }
-        catch (JsonException)
-        {
-        }
-
-        if (!response.IsSuccessStatusCode || json is not JsonObject answer)
-        {
-            throw new SeekapaException("SlackError", FailureCategory.ProtocolError,
-                $"Slack answered HTTP {(int)response.StatusCode} {Safe(response.ReasonPhrase)} without a Web API answer.", channel,
-                "Check -SlackApiUrl (default https://slack.com/api/).");
-        }
-
-        if (answer["ok"]?.GetValueKind() == JsonValueKind.True)
-        {
-            return new SlackPostResult(true, answer["channel"]?.ToString(), answer["ts"]?.ToString(), attempt);
-        }
-
-        var code = answer["error"]?.ToString() ?? "unknown_error";
+        var code = Code(answer);
+        var needed = answer["needed"]?.ToString() is { Length: > 0 } n ? n : scope;
         var (category, advice) = code switch
         {
             "invalid_auth" or "not_authed" or "token_revoked" or "token_expired" or "account_inactive" =>
-                (FailureCategory.AuthenticationError, "Check the bot token (-SlackToken or $env:SLACK_BOT_TOKEN): it must be a valid xoxb- token."),
+                (FailureCategory.AuthenticationError,
+                    $"Check the bot token (-SlackToken or $env:{IntegrationErrors.SlackTokenVariable}): it must be a valid xoxb- token."),
             "channel_not_found" => (FailureCategory.ObjectNotFound, "Check -Channel; for a private channel, invite the bot first."),
-            "not_in_channel" => (FailureCategory.PermissionDenied, "Invite the bot to the channel (/invite @bot) and send again."),
-            "missing_scope" => (FailureCategory.PermissionDenied, "Give the Slack app the chat:write scope and reinstall it."),
-            "is_archived" => (FailureCategory.InvalidOperation, "The channel is archived: unarchive it or choose another -Channel."),
-            "ratelimited" => (FailureCategory.ResourceUnavailable, "Wait a minute and send it again."),
+            "not_in_channel" => (FailureCategory.PermissionDenied, "Invite the bot to the channel (/invite @bot) and try again."),
+            "missing_scope" => (FailureCategory.PermissionDenied, $"Give the Slack app the {Safe(needed)} scope and reinstall it."),
+            "restricted_action" => (FailureCategory.PermissionDenied, "The workspace does not let this app do that; ask a Slack admin."),
+            "is_archived" => (FailureCategory.InvalidOperation, "The channel is archived: unarchive it or choose another channel."),
+            "too_long" => (FailureCategory.InvalidArgument, (string?)null),
+            "invalid_name" or "invalid_name_maxlength" or "invalid_name_punctuation" or "invalid_name_required" or "invalid_name_specials" =>
+                (FailureCategory.InvalidArgument, "Channel names are lowercase letters, digits, hyphens and underscores, at most 80 characters."),
+            "ratelimited" => (FailureCategory.ResourceUnavailable, "Wait a minute and try again."),
             _ => (FailureCategory.ProtocolError, (string?)null),
         };
-        throw new SeekapaException("SlackError", category, $"Slack refused the message to {channel}: {Safe(code)}.", channel, advice);
+        return new SeekapaException("SlackError", category, $"Slack refused {what}: {Safe(code)}.", target, advice);
     }
 
-    private static string Body(SlackPost post)
+    private static JsonObject Body(SlackPost post)
     {
         var body = new JsonObject
         {
@@ -146,7 +217,7 @@ public sealed class SlackClient : IDisposable
             body["thread_ts"] = post.ThreadTs;
         }
 
-        return body.ToJsonString();
+        return body;
     }
 
     private string Safe(string? text) => Redactor.Redact(text, new[] { _token });

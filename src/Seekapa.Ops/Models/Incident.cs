@@ -29,8 +29,14 @@ public sealed class Incident
 
     public DateTimeOffset? Resolved { get; set; }
 
-    /// <summary>The incident's Slack channel, e.g. #incident-20240115-api-5xx-spike, when one is known.</summary>
+    /// <summary>The incident's Slack channel, e.g. #sev-2-20240115-api-5xx-spike, when one is known.</summary>
     public string? Channel { get; set; }
+
+    /// <summary>The Slack id of the channel Start-SeekapaIncident created (messages and topic updates go there).</summary>
+    public string? SlackChannelId { get; set; }
+
+    /// <summary>The PagerDuty incident acknowledged at the start and resolved by Stop-SeekapaIncident.</summary>
+    public string? PagerDutyIncidentId { get; set; }
 
     /// <summary>Resolved minus Started; null while the incident is open.</summary>
     public TimeSpan? Duration => Resolved is { } resolved ? resolved - Started : null;

@@ -22,6 +22,9 @@ public sealed class IncidentMessage
     /// <summary>The incident's channel, else the runbook's #incident-YYYYMMDD-slug.</summary>
     public string Channel { get; init; } = string.Empty;
 
+    /// <summary>The Slack id of the incident's channel, when Start-SeekapaIncident created it; messages are posted there.</summary>
+    public string? ChannelId { get; init; }
+
     public string Text { get; init; } = string.Empty;
 
     /// <summary>A JSON array of Block Kit blocks: a header block, then section blocks in mrkdwn.</summary>

@@ -1,6 +1,11 @@
 using System.Management.Automation;
+using System.Net;
+using System.Security;
+using Seekapa.Ops.Core.Changes;
 using Seekapa.Ops.Core.Errors;
 using Seekapa.Ops.Core.Incidents;
+using Seekapa.Ops.Core.Integrations;
+using Seekapa.Ops.Core.Security;
 using Seekapa.Ops.PowerShell.Infrastructure;
 
 namespace Seekapa.Ops.PowerShell.Cmdlets.Incident;
@@ -42,6 +47,104 @@ public abstract class IncidentCmdlet : SeekapaCmdlet
 
     protected static IncidentService ServiceAt(string directory) => new(new IncidentStore(directory));
 
+    /// <summary>A token from its SecureString parameter, else from the environment variable; null when neither has one.</summary>
+    protected static string? Secret(SecureString? given, string variable)
+    {
+        var value = given is null ? Environment.GetEnvironmentVariable(variable) : new NetworkCredential(string.Empty, given).Password;
+        return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    }
+
+    /// <summary>
+    /// Records a Slack or PagerDuty step on the incident it was done for (not necessarily the session's active one, which
+    /// RecordChange would use), mirrored to Verbose. A failure to append is a warning: the step itself was done.
+    /// </summary>
+    protected void RecordOn(IncidentService service, string id, string target, string action, string outcome, string? after = null,
+        Action<Seekapa.Ops.Incident>? alsoChange = null)
+    {
+        var change = new ChangeRecord(DateTimeOffset.UtcNow, MyInvocation.MyCommand.Name, target, action, outcome, null, after);
+        WriteVerbose(Redactor.Redact($"{action} {target}: {outcome}"));
+        try
+        {
+            service.AppendChange(id, change, Actor, alsoChange);
+        }
+        catch (SeekapaException ex)
+        {
+            WriteWarning($"{action} {target} was done, but it could not be added to incident {id}: {Redactor.Redact(ex.Message)}");
+        }
+    }
+
+    /// <summary>A Slack or PagerDuty step that failed: a non-terminating error, and a Failed entry in the timeline.</summary>
+    protected void StepFailed(IncidentService service, string id, string target, string action, SeekapaException ex)
+    {
+        WriteFailure(ex);
+        RecordOn(service, id, target, action, "Failed: " + ex.Message);
+    }
+
+    /// <summary>
+    /// Sets the channel topic from the incident as stored now. Done after the record changed, so a failure is a
+    /// non-terminating error that leaves the record as it is.
+    /// </summary>
+    protected void SetChannelTopic(IncidentService service, string id, SecureString? slackToken, Uri slackApiUrl)
+    {
+        var incident = service.Store.Get(id);
+        if (incident.SlackChannelId is not { } channelId)
+        {
+            return;
+        }
+
+        var channel = incident.Channel ?? channelId;
+        if (Secret(slackToken, IntegrationErrors.SlackTokenVariable) is not { } token)
+        {
+            StepFailed(service, id, channel, "Set Slack channel topic",
+                IntegrationErrors.SlackTokenMissing($"Incident {id} was updated, but the topic of {channel} was not. "));
+            return;
+        }
+
+        using var client = new SlackClient(token, slackApiUrl);
+        SetChannelTopic(service, incident, channel, channelId, client);
+    }
+
+    protected void SetChannelTopic(IncidentService service, Seekapa.Ops.Incident incident, string channel, string channelId, SlackClient client)
+    {
+        var topic = SlackIncidentChannel.Topic(incident);
+        try
+        {
+            Await(client.SetTopicAsync(channelId, topic, CancellationToken));
+        }
+        catch (SeekapaException ex)
+        {
+            StepFailed(service, incident.Id, channel, "Set Slack channel topic", ex);
+            return;
+        }
+
+        RecordOn(service, incident.Id, channel, "Set Slack channel topic", "Set", after: topic);
+    }
+
+    /// <summary>Acknowledges or resolves the incident's PagerDuty incident; a failure is a non-terminating error.</summary>
+    protected void SetPagerDutyStatus(IncidentService service, string id, string pagerDutyId, PagerDutyClient client, bool resolve)
+    {
+        var action = resolve ? "Resolve PagerDuty incident" : "Acknowledge PagerDuty incident";
+        PagerDutyIncidentState state;
+        try
+        {
+            state = Await(resolve ? client.ResolveAsync(pagerDutyId, CancellationToken) : client.AcknowledgeAsync(pagerDutyId, CancellationToken));
+        }
+        catch (SeekapaException ex)
+        {
+            StepFailed(service, id, pagerDutyId, action, ex);
+            return;
+        }
+
+        if (state.Attempts > 1)
+        {
+            WriteVerbose($"PagerDuty rate-limited the request; it went through on attempt {state.Attempts}.");
+        }
+
+        RecordOn(service, id, pagerDutyId, action, resolve ? "Resolved" : "Acknowledged", after: state.HtmlUrl);
+    }
+
     protected override bool IsSetupError(SeekapaException ex) =>
-        ex.ErrorId is "NoActiveIncident" or "SeverityPolicyInvalid" or "SeverityPolicyNotFound" || base.IsSetupError(ex);
+        ex.ErrorId is "NoActiveIncident" or "SeverityPolicyInvalid" or "SeverityPolicyNotFound" or "SlackTokenMissing"
+            or "PagerDutyTokenMissing" or "SlackChannelNameInvalid" or "PagerDutyIncidentIdInvalid"
+        || base.IsSetupError(ex);
 }

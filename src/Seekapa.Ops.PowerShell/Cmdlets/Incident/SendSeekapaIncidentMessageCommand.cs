@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Net;
 using System.Security;
 using Seekapa.Ops.Core.Errors;
 using Seekapa.Ops.Core.Incidents;
@@ -15,7 +14,6 @@ public sealed class SendSeekapaIncidentMessageCommand : IncidentCmdlet
 {
     private const string MessageSet = "Message";
     private const string TextSet = "Text";
-    public const string TokenVariable = "SLACK_BOT_TOKEN";
 
     private SlackClient? _client;
 
@@ -43,24 +41,20 @@ public sealed class SendSeekapaIncidentMessageCommand : IncidentCmdlet
 
     protected override void Begin()
     {
-        var token = SlackToken is null ? Environment.GetEnvironmentVariable(TokenVariable) : new NetworkCredential(string.Empty, SlackToken).Password;
-        if (string.IsNullOrWhiteSpace(token))
-        {
-            throw new SeekapaException("SlackTokenMissing", FailureCategory.AuthenticationError,
-                "No Slack bot token: give -SlackToken or set $env:SLACK_BOT_TOKEN.", null,
-                "Create a Slack app with the chat:write scope and use its bot token (xoxb-...).");
-        }
-
-        _client = new SlackClient(token.Trim(), SlackApiUrl);
+        var token = Secret(SlackToken, IntegrationErrors.SlackTokenVariable) ?? throw IntegrationErrors.SlackTokenMissing();
+        _client = new SlackClient(token, SlackApiUrl);
     }
 
     protected override void Process()
     {
         var kind = Message?.Kind.ToString() ?? "Message";
-        var channel = Channel ?? Message?.Channel ?? ActiveChannel();
+        // Shown and recorded by name; posted to the channel id when the incident has one (it survives a rename).
+        var (channel, postTo) = Channel is { } given ? (given, given)
+            : Message is { } formatted ? (formatted.Channel, formatted.ChannelId ?? formatted.Channel)
+            : ActiveChannel();
         var post = Message is { } message
-            ? new SlackPost(channel, message.Text, message.SlackBlocksJson, ThreadTs)
-            : new SlackPost(channel, Text, null, ThreadTs);
+            ? new SlackPost(postTo, message.Text, message.SlackBlocksJson, ThreadTs)
+            : new SlackPost(postTo, Text, null, ThreadTs);
         if (!ShouldProcess(channel, $"Post the {kind} message to Slack"))
         {
             return;
@@ -87,12 +81,14 @@ public sealed class SendSeekapaIncidentMessageCommand : IncidentCmdlet
 
     protected override void End() => _client?.Dispose();
 
-    /// <summary>For -Text without -Channel: the active incident's channel.</summary>
-    private static string ActiveChannel()
+    /// <summary>For -Text without -Channel: the active incident's channel, its name and where to post.</summary>
+    private static (string Name, string PostTo) ActiveChannel()
     {
         if (Session.ActiveIncident is { } active)
         {
-            return IncidentMessageFormatter.ChannelOf(ServiceAt(active.StoreDirectory).Store.Get(active.Id));
+            var incident = ServiceAt(active.StoreDirectory).Store.Get(active.Id);
+            var name = IncidentMessageFormatter.ChannelOf(incident);
+            return (name, incident.SlackChannelId ?? name);
         }
 
         throw new SeekapaException("SlackChannelMissing", FailureCategory.InvalidArgument,

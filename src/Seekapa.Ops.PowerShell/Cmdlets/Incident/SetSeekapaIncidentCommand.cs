@@ -1,9 +1,14 @@
 using System.Management.Automation;
+using System.Security;
 using Seekapa.Ops.Core.Incidents;
+using Seekapa.Ops.Core.Integrations;
 
 namespace Seekapa.Ops.PowerShell.Cmdlets.Incident;
 
-/// <summary>Changes an incident's status, severity, lead, impact or next update; each change is a timeline entry.</summary>
+/// <summary>
+/// Changes an incident's status, severity, lead, impact or next update; each change is a timeline entry. When the status or
+/// lead changes and the incident has a Slack channel, the channel topic follows.
+/// </summary>
 [Cmdlet(VerbsCommon.Set, "SeekapaIncident", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(Seekapa.Ops.Incident))]
 public sealed class SetSeekapaIncidentCommand : IncidentCmdlet
@@ -28,6 +33,13 @@ public sealed class SetSeekapaIncidentCommand : IncidentCmdlet
     [Parameter]
     public DateTime? NextUpdate { get; set; }
 
+    [Parameter]
+    public SecureString? SlackToken { get; set; }
+
+    [Parameter]
+    [ValidateNotNull]
+    public Uri SlackApiUrl { get; set; } = SlackClient.DefaultApiUrl;
+
     protected override void Process()
     {
         var (service, id) = Resolve(Incident);
@@ -45,6 +57,14 @@ public sealed class SetSeekapaIncidentCommand : IncidentCmdlet
         }
 
         var next = NextUpdate is { } time ? new DateTimeOffset(time.ToUniversalTime(), TimeSpan.Zero) : (DateTimeOffset?)null;
-        WriteObject(service.Update(id, new IncidentUpdate(Status, Severity, Lead, Impact, next), Actor));
+        var before = service.Store.Get(id);
+        var updated = service.Update(id, new IncidentUpdate(Status, Severity, Lead, Impact, next), Actor);
+        if (updated.SlackChannelId is not null && SlackIncidentChannel.Topic(updated) != SlackIncidentChannel.Topic(before))
+        {
+            SetChannelTopic(service, id, SlackToken, SlackApiUrl);
+            updated = service.Store.Get(id);
+        }
+
+        WriteObject(updated);
     }
 }

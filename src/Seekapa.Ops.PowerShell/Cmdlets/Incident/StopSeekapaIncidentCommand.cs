@@ -1,8 +1,14 @@
 using System.Management.Automation;
+using System.Security;
+using Seekapa.Ops.Core.Incidents;
+using Seekapa.Ops.Core.Integrations;
 
 namespace Seekapa.Ops.PowerShell.Cmdlets.Incident;
 
-/// <summary>Resolves an incident: root cause, resolution, follow-ups; clears it as the session's active incident.</summary>
+/// <summary>
+/// Resolves an incident: root cause, resolution, follow-ups; clears it as the session's active incident. Then resolves its
+/// PagerDuty incident and sets its Slack channel topic to Resolved; those failing leave the record resolved (non-terminating).
+/// </summary>
 [Cmdlet(VerbsLifecycle.Stop, "SeekapaIncident", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(Seekapa.Ops.Incident))]
 public sealed class StopSeekapaIncidentCommand : IncidentCmdlet
@@ -22,6 +28,24 @@ public sealed class StopSeekapaIncidentCommand : IncidentCmdlet
     [Parameter]
     public string[]? FollowUp { get; set; }
 
+    [Parameter]
+    public SecureString? PagerDutyToken { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? PagerDutyFrom { get; set; }
+
+    [Parameter]
+    [ValidateNotNull]
+    public Uri PagerDutyApiUrl { get; set; } = PagerDutyClient.DefaultApiUrl;
+
+    [Parameter]
+    public SecureString? SlackToken { get; set; }
+
+    [Parameter]
+    [ValidateNotNull]
+    public Uri SlackApiUrl { get; set; } = SlackClient.DefaultApiUrl;
+
     protected override void Process()
     {
         var (service, id) = Resolve(Incident);
@@ -36,6 +60,26 @@ public sealed class StopSeekapaIncidentCommand : IncidentCmdlet
             Session.ActiveIncident = null;
         }
 
-        WriteObject(resolved);
+        if (resolved.PagerDutyIncidentId is { } pagerDutyId)
+        {
+            ResolvePagerDuty(service, resolved.Id, pagerDutyId);
+        }
+
+        SetChannelTopic(service, resolved.Id, SlackToken, SlackApiUrl);
+        WriteObject(service.Store.Get(resolved.Id));
+    }
+
+    private void ResolvePagerDuty(IncidentService service, string id, string pagerDutyId)
+    {
+        if (Secret(PagerDutyToken, IntegrationErrors.PagerDutyTokenVariable) is not { } token)
+        {
+            StepFailed(service, id, pagerDutyId, "Resolve PagerDuty incident",
+                IntegrationErrors.PagerDutyTokenMissing($"Incident {id} was resolved, but PagerDuty incident {pagerDutyId} was not. "));
+            return;
+        }
+
+        var from = PagerDutyFrom ?? Environment.GetEnvironmentVariable(IntegrationErrors.PagerDutyFromVariable);
+        using var client = new PagerDutyClient(token, from, PagerDutyApiUrl);
+        SetPagerDutyStatus(service, id, pagerDutyId, client, resolve: true);
     }
 }

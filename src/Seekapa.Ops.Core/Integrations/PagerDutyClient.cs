@@ -1,0 +1,196 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Seekapa.Ops.Core.Errors;
+using Seekapa.Ops.Core.Security;
+
+namespace Seekapa.Ops.Core.Integrations;
+
+/// <summary>What PagerDuty answered: the incident's id, its status now, its page, and how many requests it took.</summary>
+public sealed record PagerDutyIncidentState(string Id, string Status, string? HtmlUrl, int Attempts);
+
+/// <summary>
+/// Acknowledges and resolves PagerDuty incidents with the REST API v2: PUT /incidents/{id} with
+/// {"incident":{"type":"incident_reference","status":...}}, "Authorization: Token token=...", the v2 Accept header and
+/// From (the email of a PagerDuty user; required with an account API key). Setting a status is idempotent, but only 429 is
+/// retried (after Retry-After, at most MaxAttempts requests): every other answer is PagerDuty's decision. The key is never
+/// part of a message or an error.
+/// </summary>
+public sealed class PagerDutyClient : IDisposable
+{
+    public static readonly Uri DefaultApiUrl = new("https://api.pagerduty.com/");
+    public const int MaxAttempts = 3;
+    public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(30);
+    public const string Acknowledged = "acknowledged";
+    public const string Resolved = "resolved";
+
+    private readonly HttpClient _http;
+    private readonly Uri _apiUrl;
+    private readonly string _token;
+    private readonly string? _from;
+    private readonly Func<TimeSpan, CancellationToken, Task> _delay;
+
+    public PagerDutyClient(string token, string? from, Uri? apiUrl = null, HttpMessageHandler? handler = null,
+        Func<TimeSpan, CancellationToken, Task>? delay = null)
+    {
+        _token = token;
+        _from = string.IsNullOrWhiteSpace(from) ? null : from.Trim();
+        var url = (apiUrl ?? DefaultApiUrl).ToString();
+        _apiUrl = new Uri(url.EndsWith('/') ? url : url + "/");
+        _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
+        _http.Timeout = TimeSpan.FromSeconds(30);
+        _delay = delay ?? Task.Delay;
+    }
+
+    /// <summary>The id, trimmed, or PagerDutyIncidentIdInvalid: ids are alphanumeric, so none can reach another URL path.</summary>
+    public static string ValidateIncidentId(string id)
+    {
+        var trimmed = id.Trim();
+        return trimmed.Length is > 0 and <= 64 && trimmed.All(char.IsAsciiLetterOrDigit)
+            ? trimmed
+            : throw IntegrationErrors.PagerDutyIncidentIdInvalid(id);
+    }
+
+    public Task<PagerDutyIncidentState> AcknowledgeAsync(string id, CancellationToken cancellationToken) =>
+        SetStatusAsync(id, Acknowledged, cancellationToken);
+
+    public Task<PagerDutyIncidentState> ResolveAsync(string id, CancellationToken cancellationToken) =>
+        SetStatusAsync(id, Resolved, cancellationToken);
+
+    private async Task<PagerDutyIncidentState> SetStatusAsync(string id, string status, CancellationToken cancellationToken)
+    {
+        id = ValidateIncidentId(id);
+        var body = new JsonObject
+        {
+            ["incident"] = new JsonObject { ["type"] = "incident_reference", ["status"] = status },
+        }.ToJsonString();
+        var endpoint = new Uri(_apiUrl, "incidents/" + id);
+        var verb = status == Resolved ? "resolve" : "acknowledge";
+        for (var attempt = 1; ; attempt++)
+        {
+            var content = new StringContent(body, Encoding.UTF8);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json"); // exactly, as PagerDuty documents it
+            using var request = new HttpRequestMessage(HttpMethod.Put, endpoint) { Content = content };
+            request.Headers.TryAddWithoutValidation("Authorization", "Token token=" + _token);
+            request.Headers.TryAddWithoutValidation("Accept", "application/vnd.pagerduty+json;version=2");
+            if (_from is not null)
+            {
+                request.Headers.TryAddWithoutValidation("From", _from);
+            }
+
+            HttpResponseMessage response;
+            try
+            {
+                response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException ex)
+            {
+                throw new SeekapaException("PagerDutyUnreachable", FailureCategory.ConnectionError,
+                    $"PagerDuty ({_apiUrl.GetLeftPart(UriPartial.Authority)}) could not be reached: {Safe(ex.Message)}", id,
+                    "Check the network and -PagerDutyApiUrl.", ex);
+            }
+            catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new SeekapaException("PagerDutyTimeout", FailureCategory.OperationTimeout,
+                    $"PagerDuty did not answer within 30 s; incident {id} may or may not be {status}.", id, null, ex);
+            }
+
+            using (response)
+            {
+                var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                if (response.StatusCode == HttpStatusCode.TooManyRequests)
+                {
+                    var wait = RetryAfter(response);
+                    if (attempt >= MaxAttempts || wait > MaxRetryAfter)
+                    {
+                        throw new SeekapaException("PagerDutyRateLimited", FailureCategory.ResourceUnavailable,
+                            $"PagerDuty rate-limited the request to {verb} incident {id} (HTTP 429, Retry-After {wait.TotalSeconds:0} s) after {attempt} attempt(s).",
+                            id, "Wait a minute and try again.");
+                    }
+
+                    await _delay(wait, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                var answer = Parse(text);
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw Refused(response.StatusCode, answer, id, verb);
+                }
+
+                var incident = answer?["incident"];
+                return new PagerDutyIncidentState(incident?["id"]?.ToString() ?? id, incident?["status"]?.ToString() ?? status,
+                    incident?["html_url"]?.ToString(), attempt);
+            }
+        }
+    }
+
+    /// <summary>Retry-After, else PagerDuty's ratelimit-reset (seconds), else one second.</summary>
+    private static TimeSpan RetryAfter(HttpResponseMessage response)
+    {
+        if (response.Headers.RetryAfter?.Delta is { } delta)
+        {
+            return delta;
+        }
+
+        return response.Headers.TryGetValues("ratelimit-reset", out var values)
+               && int.TryParse(values.FirstOrDefault(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            ? TimeSpan.FromSeconds(seconds)
+            : TimeSpan.FromSeconds(1);
+    }
+
+    private static JsonNode? Parse(string text)
+    {
+        try
+        {
+            return JsonNode.Parse(text);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private SeekapaException Refused(HttpStatusCode status, JsonNode? answer, string id, string verb)
+    {
+        // PagerDuty's errors: {"error":{"message":"Invalid Input Provided","code":2001,"errors":["Requester User Not Found"]}}
+        var error = answer?["error"];
+        var details = new List<string>();
+        if (error?["message"]?.ToString() is { Length: > 0 } message)
+        {
+            details.Add(message);
+        }
+
+        if (error?["code"] is { } code)
+        {
+            details.Add($"code {code}");
+        }
+
+        var reasons = error?["errors"] is JsonArray list ? list.Select(e => e?.ToString()).Where(e => !string.IsNullOrEmpty(e)).ToList() : new();
+        var said = details.Count == 0 ? $"HTTP {(int)status} {status}" : $"HTTP {(int)status} {string.Join(", ", details)}";
+        if (reasons.Count > 0)
+        {
+            said += ": " + string.Join("; ", reasons);
+        }
+
+        var fromAdvice = _from is null
+            ? $"Give -PagerDutyFrom or set $env:{IntegrationErrors.PagerDutyFromVariable} to the email of a PagerDuty user (an account API key needs it)."
+            : $"Check that {_from} is the login email of a PagerDuty user who may change this incident.";
+        var (category, advice) = (int)status switch
+        {
+            400 => (FailureCategory.InvalidArgument, fromAdvice),
+            401 => (FailureCategory.AuthenticationError,
+                $"Check the API key (-PagerDutyToken or $env:{IntegrationErrors.PagerDutyTokenVariable}): it must be a valid REST API key."),
+            402 or 403 => (FailureCategory.PermissionDenied, "The API key may be read-only, or the account lacks access to this incident."),
+            404 => (FailureCategory.ObjectNotFound, "Check -PagerDutyIncidentId: it is the id at the end of the incident's page URL."),
+            _ => (FailureCategory.ProtocolError, (string?)null),
+        };
+        return new SeekapaException("PagerDutyError", category, $"PagerDuty refused to {verb} incident {id} ({Safe(said)}).", id, advice);
+    }
+
+    private string Safe(string? text) => Redactor.Redact(text, new[] { _token });
+
+    public void Dispose() => _http.Dispose();
+}
