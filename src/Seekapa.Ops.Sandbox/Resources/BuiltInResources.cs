@@ -40,6 +40,11 @@ internal static class BuiltInResources
         });
         registry.Add(new ResourceDefinition
         {
+            Group = "", Version = "v1", Plural = "secrets", Singular = "secret", Kind = "Secret",
+            Namespaced = true, Hooks = new SecretHooks(), SelectableFields = ["type"],
+        });
+        registry.Add(new ResourceDefinition
+        {
             Group = "apps", Version = "v1", Plural = "deployments", Singular = "deployment", Kind = "Deployment",
             Namespaced = true, ShortNames = ["deploy"], Categories = ["all"], Hooks = WorkloadHooks.Deployment(),
         });

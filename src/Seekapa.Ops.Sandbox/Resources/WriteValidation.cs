@@ -8,7 +8,7 @@ namespace Seekapa.Ops.Sandbox.Resources;
 
 /// <summary>
 /// The subset of the API server's ValidateUpdate that the sandbox enforces on PUT and PATCH: replicas, container names,
-/// env var names, resource quantities and the immutable deployment selector. Messages and field paths follow
+/// env var names, resource quantities, the immutable deployment selector and immutable Secrets. Messages and field paths follow
 /// k8s.io/apimachinery field.Error formatting so clients print what they would print against a cluster.
 /// </summary>
 internal static partial class WriteValidation
@@ -36,6 +36,10 @@ internal static partial class WriteValidation
         {
             causes.Add(new StatusCause("FieldValueInvalid",
                 $"Invalid value: {JsonPaths.Find(obj, "spec.selector")?.ToJsonString() ?? "null"}: field is immutable", "spec.selector"));
+        }
+        if (resource.Group.Length == 0 && resource.Plural == "secrets" && old is not null)
+        {
+            SecretHooks.ValidateUpdate(obj, old, causes);
         }
         return causes;
     }

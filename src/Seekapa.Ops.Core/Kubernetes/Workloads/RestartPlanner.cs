@@ -27,7 +27,8 @@ public static class RestartPlanner
         return $"{text}{sign}{offset.Hours:00}:{offset.Minutes:00}";
     }
 
-    public static TemplatePlan Plan(WorkloadState state, DateTimeOffset now)
+    /// <summary>kubectl's refusal to restart a paused deployment (DeploymentPaused), also checked before changes that end in a restart.</summary>
+    public static void EnsureRestartable(WorkloadState state)
     {
         if (state.Paused)
         {
@@ -35,7 +36,11 @@ public static class RestartPlanner
                 "can't restart paused deployment (run rollout resume first)", $"{state.Target.Namespace}/{state.Target.Name}",
                 $"Resume the rollout first (kubectl rollout resume {state.Target}), then restart.");
         }
+    }
 
+    public static TemplatePlan Plan(WorkloadState state, DateTimeOffset now)
+    {
+        EnsureRestartable(state);
         var previous = state.Template.Metadata?.Annotations is { } annotations &&
                        annotations.TryGetValue(RestartedAtAnnotation, out var value) ? value : null;
         var timestamp = FormatTimestamp(now);

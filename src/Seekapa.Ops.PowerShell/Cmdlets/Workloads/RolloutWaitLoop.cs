@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Management.Automation;
+using Seekapa.Ops.Core.Errors;
 using Seekapa.Ops.Core.Kubernetes.Rollouts;
 using Seekapa.Ops.Core.Kubernetes.Workloads;
 
@@ -15,6 +16,16 @@ internal static class RolloutWaitLoop
 {
     /// <summary>The progress activity id of every rollout wait.</summary>
     public const int ActivityId = 0x5EEC;
+
+    /// <summary>-Timeout's one rule (InvalidTimeout): not negative; 0 waits without a limit.</summary>
+    public static void ValidateTimeout(TimeSpan timeout)
+    {
+        if (timeout < TimeSpan.Zero)
+        {
+            throw new SeekapaException("InvalidTimeout", FailureCategory.InvalidArgument,
+                $"-Timeout must not be negative (got {timeout}); use 0 to wait without a limit.", timeout);
+        }
+    }
 
     public static RolloutStatus Run(Cmdlet cmdlet, RolloutWaiter waiter, WorkloadRef target, int? revision, TimeSpan timeout, CancellationToken ct)
     {

@@ -13,14 +13,7 @@ public abstract class RolloutWaitingCmdlet : WorkloadCmdlet
     [SecondsToTimeSpan]
     public TimeSpan Timeout { get; set; } = RolloutWaiter.DefaultTimeout;
 
-    protected override void Begin()
-    {
-        if (Timeout < TimeSpan.Zero)
-        {
-            throw new SeekapaException("InvalidTimeout", FailureCategory.InvalidArgument,
-                $"-Timeout must not be negative (got {Timeout}); use 0 to wait without a limit.", Timeout);
-        }
-    }
+    protected override void Begin() => RolloutWaitLoop.ValidateTimeout(Timeout);
 
     protected override bool IsSetupError(SeekapaException ex) => ex.ErrorId == "InvalidTimeout" || base.IsSetupError(ex);
 }
