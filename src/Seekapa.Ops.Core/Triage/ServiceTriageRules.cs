@@ -54,6 +54,42 @@ public static class ServiceTriageRules
         return findings;
     }
 
+    /// <summary>
+    /// The share of requests answered 5xx over the last 5 minutes (the runbook's `rate(http_requests_total{status=~"5.."}[5m])`,
+    /// divided by all requests so that it reads as a ratio whatever the traffic).
+    /// </summary>
+    public const string DefaultErrorRateQuery =
+        "sum(rate(http_requests_total{status=~\"5..\"}[5m])) / sum(rate(http_requests_total[5m]))";
+
+    /// <summary>
+    /// The error ratio per series: from 90% the API is effectively down (SEV-1), from 5% significantly degraded (SEV-2), from
+    /// 1% worth a look (SEV-3); below that, or no traffic (NaN), nothing.
+    /// </summary>
+    public static IReadOnlyList<Finding> ErrorRateFindings(IReadOnlyList<PrometheusSample> samples, string query, Uri endpoint)
+    {
+        var findings = new List<Finding>();
+        foreach (var sample in samples.Where(s => !double.IsNaN(s.Value) && s.Value >= 0.01))
+        {
+            var severity = sample.Value >= 0.9 ? FindingSeverity.Sev1 : sample.Value >= 0.05 ? FindingSeverity.Sev2 : FindingSeverity.Sev3;
+            var series = sample.Labels.Count == 0 ? string.Empty : " " + sample.LabelText;
+            findings.Add(new Finding
+            {
+                Check = TriageChecks.Prometheus,
+                Severity = severity,
+                Target = Display(endpoint) + series,
+                Evidence = string.Create(CultureInfo.InvariantCulture, $"5xx error ratio {sample.Value * 100:0.0}%{series} (query: {query})"),
+                RunbookSection = RunbookSections.ErrorSpike,
+                NextStep = $"Invoke-SeekapaPrometheusQuery '{query.Replace("'", "''", StringComparison.Ordinal)}' -Endpoint {Display(endpoint)} -Since 1h",
+            });
+        }
+
+        return findings;
+    }
+
+    // Credentials in the URL never reach a finding.
+    private static string Display(Uri endpoint) =>
+        new UriBuilder(endpoint) { UserName = string.Empty, Password = string.Empty }.Uri.ToString().TrimEnd('/');
+
     private static string Outcome(EndpointCheck check) => check.Failure switch
     {
         EndpointFailure.UnexpectedStatus => string.Create(CultureInfo.InvariantCulture,

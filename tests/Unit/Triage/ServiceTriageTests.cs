@@ -1,6 +1,7 @@
 using Seekapa.Ops.Core.Triage;
 using Seekapa.Ops.Tests.Cmdlets;
 using Seekapa.Ops.Tests.Endpoints;
+using Seekapa.Ops.Tests.Fixtures;
 using Xunit;
 
 namespace Seekapa.Ops.Tests.Triage;
@@ -79,6 +80,73 @@ public sealed class EndpointTriageCmdletTests(HealthyTriageSandbox sandbox) : IC
             new Dictionary<string, object?> { ["kc"] = sandbox.Server.KubeconfigPath });
         Assert.Equal("InvalidUri", Assert.Single(bad.Errors).FullyQualifiedErrorId.Split(',')[0]);
         Assert.Empty(bad.Output.Select(o => o.BaseObject).OfType<Finding>());
+    }
+
+    public void Dispose() => _host.Dispose();
+}
+
+public sealed class ErrorRateTriageRulesTests
+{
+    private static readonly Uri Prometheus = new("http://ops:s3cret@prometheus:9090/");
+
+    private static PrometheusSample Sample(double value, params (string, string)[] labels) =>
+        new() { Value = value, Labels = labels.ToDictionary(l => l.Item1, l => l.Item2) };
+
+    [Theory]
+    [InlineData(0.95, "SEV-1")]
+    [InlineData(0.12, "SEV-2")]
+    [InlineData(0.02, "SEV-3")]
+    public void TheRatioSetsTheSeverity(double ratio, string severity)
+    {
+        var finding = Assert.Single(ServiceTriageRules.ErrorRateFindings(new[] { Sample(ratio) }, "q", Prometheus));
+        Assert.Equal(severity, finding.Severity);
+        Assert.Equal(RunbookSections.ErrorSpike, finding.RunbookSection);
+        Assert.DoesNotContain("s3cret", finding.Target + finding.Evidence + finding.NextStep, StringComparison.Ordinal);
+        Assert.Equal("Invoke-SeekapaPrometheusQuery 'q' -Endpoint http://prometheus:9090 -Since 1h", finding.NextStep);
+    }
+
+    [Fact]
+    public void LowRatiosAndNoTrafficSayNothingAndSeriesAreNamed()
+    {
+        var findings = ServiceTriageRules.ErrorRateFindings(
+            new[] { Sample(0.001), Sample(double.NaN), Sample(0.3, ("service", "backend")) }, "q", Prometheus);
+        var finding = Assert.Single(findings);
+        Assert.Equal("http://prometheus:9090 {service=\"backend\"}", finding.Target);
+        Assert.StartsWith("5xx error ratio 30.0% {service=\"backend\"}", finding.Evidence, StringComparison.Ordinal);
+    }
+}
+
+public sealed class PrometheusTriageCmdletTests(HealthyTriageSandbox sandbox) : IClassFixture<HealthyTriageSandbox>, IDisposable
+{
+    private readonly CmdletHost _host = new();
+
+    private List<Finding> Triage(string query, out IReadOnlyList<System.Management.Automation.ErrorRecord> errors)
+    {
+        var result = _host.Invoke("Invoke-SeekapaTriage -AllNamespaces -Kubeconfig $kc -Check Prometheus -PrometheusUrl $url -ErrorRateQuery $q",
+            new Dictionary<string, object?> { ["kc"] = sandbox.Server.KubeconfigPath, ["url"] = PrometheusServer.Shared.Url, ["q"] = query });
+        errors = result.Errors;
+        return result.Output.Select(o => o.BaseObject).OfType<Finding>().ToList();
+    }
+
+    [Fact]
+    public void ARealPrometheusAnswerBecomesAFinding()
+    {
+        // A real server evaluates the PromQL; vector() gives a known ratio without depending on scraped traffic.
+        var finding = Assert.Single(Triage("vector(0.12)", out var errors));
+        Assert.Empty(errors);
+        Assert.Equal(("Prometheus", "SEV-2"), (finding.Check, finding.Severity));
+        Assert.Contains("12.0%", finding.Evidence, StringComparison.Ordinal);
+
+        Assert.Empty(Triage("vector(0)", out _));
+    }
+
+    [Fact]
+    public void BadPromQlIsAnInfoFindingNotACrash()
+    {
+        var finding = Assert.Single(Triage("sum(rate(", out var errors));
+        Assert.Empty(errors);
+        Assert.Equal(("Prometheus", "Info"), (finding.Check, finding.Severity));
+        Assert.Contains("PrometheusQueryFailed", finding.Evidence, StringComparison.Ordinal);
     }
 
     public void Dispose() => _host.Dispose();

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using Seekapa.Ops.Core.Endpoints;
+using Seekapa.Ops.Core.Prometheus;
 using Seekapa.Ops.Core.Triage;
 using Seekapa.Ops.PowerShell.Completers;
 using Seekapa.Ops.PowerShell.Infrastructure;
@@ -42,6 +43,15 @@ public sealed class InvokeSeekapaTriageCommand : ClusterCmdlet
     [Parameter]
     public Uri[]? Endpoint { get; set; }
 
+    /// <summary>A Prometheus server to ask for the 5xx error ratio.</summary>
+    [Parameter]
+    public Uri? PrometheusUrl { get; set; }
+
+    /// <summary>The PromQL giving the error ratio (0..1) per series; default the runbook's 5xx rate over all requests.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string ErrorRateQuery { get; set; } = ServiceTriageRules.DefaultErrorRateQuery;
+
     protected override void Process()
     {
         var runner = new TriageRunner(Session);
@@ -59,6 +69,16 @@ public sealed class InvokeSeekapaTriageCommand : ClusterCmdlet
                 }
 
                 return ServiceTriageRules.EndpointFindings(checks);
+            }));
+        }
+
+        using var prometheus = PrometheusUrl is null ? null : new PrometheusClient(new PrometheusClientOptions { Endpoint = PrometheusUrl });
+        if (prometheus is not null)
+        {
+            probes.Add(new TriageProbe(TriageChecks.Prometheus, prometheus.Endpoint.Host, async ct =>
+            {
+                var result = await prometheus.QueryAsync(ErrorRateQuery, null, ct).ConfigureAwait(false);
+                return ServiceTriageRules.ErrorRateFindings(result.Samples, ErrorRateQuery, PrometheusUrl!);
             }));
         }
 
