@@ -18,6 +18,9 @@ internal sealed class RunspaceState
 
     public ClusterConnection? DefaultCluster { get; set; }
 
+    /// <summary>The default PostgreSQL connection set by Connect-SeekapaDatabase.</summary>
+    public DatabaseConnection? DefaultDatabase { get; set; }
+
     /// <summary>The default Azure connection set by Connect-SeekapaAzure.</summary>
     public AzureConnection? DefaultAzure { get; set; }
 
