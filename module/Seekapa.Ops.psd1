@@ -11,6 +11,12 @@
     FormatsToProcess     = @('Seekapa.Ops.Format.ps1xml')
     CmdletsToExport      = @(
         'Connect-SeekapaCluster'
+        'Connect-SeekapaAzure'
+        'Get-SeekapaAksCluster'
+        'Get-SeekapaAzureMetric'
+        'Get-SeekapaAzureDatabaseServer'
+        'Restore-SeekapaDatabase'
+        'Set-SeekapaAzureDatabaseParameter'
         'Get-SeekapaPodHealth'
         'Get-SeekapaDeployment'
         'Get-SeekapaRolloutHistory'
@@ -20,6 +26,7 @@
         'Set-SeekapaWorkloadScale'
         'Set-SeekapaContainerResource'
         'Set-SeekapaContainerEnv'
+        'Set-SeekapaDatabaseEndpoint'
         'Remove-SeekapaPod'
         'Get-SeekapaSeverityPolicy'
         'Start-SeekapaIncident'
@@ -36,6 +43,16 @@
         'Get-SeekapaRecentChange'
         'Get-SeekapaPodResourceUsage'
         'Test-SeekapaEndpoint'
+        'Connect-SeekapaDatabase'
+        'Test-SeekapaDatabaseConnection'
+        'Get-SeekapaDatabaseActivity'
+        'Stop-SeekapaDatabaseQuery'
+        'Get-SeekapaTableSize'
+        'Set-SeekapaDatabaseSetting'
+        'Invoke-SeekapaSqlScript'
+        'Get-SeekapaRedisStats'
+        'Clear-SeekapaRedisCache'
+        'Invoke-SeekapaPrometheusQuery'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

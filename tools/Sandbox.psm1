@@ -42,7 +42,14 @@ function Start-Sandbox {
     }
     # Keep draining stdout so the child never blocks writing to it.
     $null = $process.StandardOutput.ReadToEndAsync()
-    [pscustomobject]@{ Process = $process; Url = $url; Kubeconfig = $Kubeconfig }
+    # The sandbox writes its CA next to the kubeconfig (x.kubeconfig -> x.ca.crt): SSL_CERT_FILE for clients of its fake
+    # Azure Resource Manager, whose bearer token is the admin user's kubeconfig token (the first user entry).
+    $caPath = [IO.Path]::ChangeExtension([IO.Path]::GetFullPath($Kubeconfig), '.ca.crt')
+    $adminToken = if ((Get-Content $Kubeconfig -Raw) -match '(?m)^\s+token: "([^"]+)"') { $Matches[1] }
+    [pscustomobject]@{
+        Process = $process; Url = $url; Kubeconfig = $Kubeconfig; CaPath = $caPath; AdminToken = $adminToken
+        ArmSubscriptionId = '00000000-0000-0000-0000-00000000cafe'; ArmResourceGroup = 'seekapa-rg'
+    }
 }
 
 function Stop-Sandbox {
@@ -54,6 +61,7 @@ function Stop-Sandbox {
             $null = $Sandbox.Process.WaitForExit(10000)
         }
         if ($Sandbox.Kubeconfig -and (Test-Path $Sandbox.Kubeconfig)) { Remove-Item $Sandbox.Kubeconfig -Force }
+        if ($Sandbox.CaPath -and (Test-Path $Sandbox.CaPath)) { Remove-Item $Sandbox.CaPath -Force }
     }
 }
 

@@ -78,3 +78,59 @@ current-context: ctx
         { Get-SeekapaPodHealth -Kubeconfig $kc -Selector app=backend -ErrorAction Stop } | Should -Throw -ErrorId 'ClusterUnreachable,*'
     }
 }
+
+Describe 'The private load context with Azure' {
+    BeforeAll {
+        $script:ArmSandbox = Start-Sandbox -SandboxPath $SandboxPath -Scenario healthy
+    }
+
+    AfterAll {
+        if ($script:ArmSandbox) { Stop-Sandbox $script:ArmSandbox }
+    }
+
+    It 'signs in and reads AKS clusters in a session that loaded an older Azure.Core and YamlDotNet first (as Az and powershell-yaml do)' {
+        $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }
+        $oldCore = Join-Path $packages 'azure.core/1.36.0/lib/net6.0/Azure.Core.dll'
+        $oldYaml = Join-Path $packages 'yamldotnet/13.7.1/lib/net7.0/YamlDotNet.dll'
+        Test-Path $oldCore | Should -BeTrue -Because 'tools/Tools.proj downloads Azure.Core 1.36.0'
+        Test-Path $oldYaml | Should -BeTrue -Because 'tools/Tools.proj downloads YamlDotNet 13.7.1'
+        # The sandbox's CA is trusted only through SSL_CERT_FILE, which the child reads when it starts; the token
+        # goes through its environment.
+        $saved = $env:SSL_CERT_FILE, $env:SEEKAPA_TEST_ARM_TOKEN
+        $env:SSL_CERT_FILE = $ArmSandbox.CaPath
+        $env:SEEKAPA_TEST_ARM_TOKEN = $ArmSandbox.AdminToken
+        try {
+            $result = Invoke-FreshPwsh @"
+`$ErrorActionPreference = 'Stop'
+`$core = [System.Reflection.Assembly]::LoadFrom('$oldCore')
+`$yaml = [System.Reflection.Assembly]::LoadFrom('$oldYaml')
+# Used, as another module would use it, before ours is imported.
+`$null = [Azure.Core.AccessToken]::new('other-module', [DateTimeOffset]::UtcNow.AddHours(1))
+Import-Module '$ModulePath'
+`$c = Connect-SeekapaAzure -ResourceManagerUrl '$($ArmSandbox.Url)' -AccessToken `$env:SEEKAPA_TEST_ARM_TOKEN -WarningAction SilentlyContinue
+`$clusters = @(Get-SeekapaAksCluster -ResourceGroupName seekapa-rg)
+`$k = Connect-SeekapaCluster -ResourceGroupName seekapa-rg -ClusterName seekapa-aks-prod
+`$pods = @(Get-SeekapaPodHealth -AllNamespaces)
+`$private = [System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -eq 'Seekapa.Ops'
+`$default = [System.Runtime.Loader.AssemblyLoadContext]::Default.Assemblies
+@{
+    DefaultCore = @(`$default | Where-Object { `$_.GetName().Name -eq 'Azure.Core' } | ForEach-Object { `$_.GetName().Version.ToString() })
+    PrivateCore = (`$private.Assemblies | Where-Object { `$_.GetName().Name -eq 'Azure.Core' }).GetName().Version.ToString()
+    PrivateYaml = (`$private.Assemblies | Where-Object { `$_.GetName().Name -eq 'YamlDotNet' }).GetName().Version.ToString()
+    Subscription = `$c.SubscriptionId
+    Clusters = @(`$clusters.Name)
+    Context = `$k.Context
+    Pods = `$pods.Count
+} | ConvertTo-Json
+"@
+        }
+        finally { $env:SSL_CERT_FILE, $env:SEEKAPA_TEST_ARM_TOKEN = $saved }
+        $result.DefaultCore | Should -Be @('1.36.0.0') -Because 'only the other module''s Azure.Core is in the default context'
+        [version]$result.PrivateCore | Should -BeGreaterOrEqual ([version]'1.51.0.0')
+        $result.PrivateYaml | Should -Not -Be '13.0.0.0'
+        $result.Subscription | Should -Be $ArmSandbox.ArmSubscriptionId
+        $result.Clusters | Should -Be @('seekapa-aks-prod', 'seekapa-aks-staging')
+        $result.Context | Should -Be 'seekapa-aks-prod'
+        $result.Pods | Should -BeGreaterThan 0
+    }
+}

@@ -111,6 +111,13 @@ public sealed class AzureSession
                 $"Azure Resource Manager at {Cloud.ResourceManagerUrl} could not be reached: {ex.Message}", Cloud.ResourceManagerUrl.ToString(),
                 inner: ex);
         }
+        catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is RequestFailedException { Status: 0 }))
+        {
+            // Azure.Core's retry policy gives up on network failures (DNS, TLS, refused) with all its attempts in one.
+            throw new SeekapaException("AzureUnreachable", FailureCategory.ConnectionError,
+                $"Azure Resource Manager at {Cloud.ResourceManagerUrl} could not be reached after {ex.InnerExceptions.Count} attempts: {Innermost(ex.InnerExceptions[^1])}",
+                Cloud.ResourceManagerUrl.ToString(), "Check the network path and, for a custom endpoint, that its certificate is trusted (SSL_CERT_FILE).", ex);
+        }
 
         var response = message.Response;
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -120,6 +127,18 @@ public sealed class AzureSession
         }
 
         return new ArmResponse(response.Status, ParseBody(response.Content), headers);
+    }
+
+    // The root cause (e.g. "UntrustedRoot") sits under "The SSL connection could not be established".
+    internal static string Innermost(Exception ex)
+    {
+        var messages = new List<string>();
+        for (var e = ex; e is not null; e = e.InnerException)
+        {
+            messages.Add(e.Message);
+        }
+
+        return Security.Redactor.Redact(string.Join(" ", messages.Distinct()));
     }
 
     private static JsonNode? ParseBody(BinaryData? content)

@@ -1,5 +1,6 @@
 using System.Net.Http;
 using k8s;
+using k8s.Authentication;
 using Seekapa.Ops.Core.Errors;
 using Seekapa.Ops.Core.Http;
 
@@ -11,12 +12,14 @@ public sealed record ClusterTarget(string? KubeconfigPath = null, string? Contex
 /// <summary>A live client for one cluster, attached to the public <see cref="ClusterConnection"/> it belongs to.</summary>
 public sealed class ClusterSession : IDisposable
 {
-    private ClusterSession(IKubernetes client, ClusterConnection connection, RetryingHandler handler, string? secret)
+    private readonly Func<string?> _secret;
+
+    private ClusterSession(IKubernetes client, ClusterConnection connection, RetryingHandler handler, Func<string?> secret)
     {
         Client = client;
         Connection = connection;
         Handler = handler;
-        Secret = secret;
+        _secret = secret;
         connection.Handle = this;
     }
 
@@ -24,15 +27,23 @@ public sealed class ClusterSession : IDisposable
     public ClusterConnection Connection { get; }
     public RetryingHandler Handler { get; }
 
-    /// <summary>The bearer token, only so that redaction can scrub it from any text we surface.</summary>
-    internal string? Secret { get; }
+    /// <summary>The bearer token (the current one, when a token provider refreshes it), only so that redaction can scrub it.</summary>
+    internal string? Secret => _secret();
 
     public string DefaultNamespace => Connection.Namespace;
 
     /// <summary>Reads the kubeconfig and builds a client. No network call: use <see cref="VerifyAsync"/> for that.</summary>
-    public static ClusterSession Open(ClusterTarget target, RetryPolicy? policy = null)
+    public static ClusterSession Open(ClusterTarget target, RetryPolicy? policy = null) =>
+        Open(KubeconfigLoader.Load(target.KubeconfigPath, target.Context), target.Namespace, policy);
+
+    /// <summary>
+    /// Builds a client from a kubeconfig already loaded (from files, or held in memory such as AKS credentials). A
+    /// <paramref name="tokenProvider"/> signs every request instead of the kubeconfig's user (Entra tokens for AKS);
+    /// <paramref name="currentToken"/> then tells redaction which token to scrub. No network call.
+    /// </summary>
+    public static ClusterSession Open(KubeconfigLoader.Loaded loaded, string? @namespace, RetryPolicy? policy = null,
+        ITokenProvider? tokenProvider = null, Func<string?>? currentToken = null)
     {
-        var loaded = KubeconfigLoader.Load(target.KubeconfigPath, target.Context);
         KubernetesClientConfiguration config;
         try
         {
@@ -48,13 +59,20 @@ public sealed class ClusterSession : IDisposable
         config.HttpClientTimeout = policy.RequestTimeout + TimeSpan.FromSeconds(5);
         var handler = new RetryingHandler(policy);
         var contextEntry = loaded.Config.Contexts.First(c => c.Name == loaded.Context);
-        var ns = !string.IsNullOrEmpty(target.Namespace) ? target.Namespace
+        var ns = !string.IsNullOrEmpty(@namespace) ? @namespace
             : !string.IsNullOrEmpty(contextEntry.ContextDetails?.Namespace) ? contextEntry.ContextDetails.Namespace
             : "default";
         ResourceNames.ValidateNamespace(ns);
-        var connection = new ClusterConnection(loaded.Context, config.Host ?? string.Empty, ns, contextEntry.ContextDetails?.User, loaded.PrimaryPath);
+        var connection = new ClusterConnection(loaded.Context, config.Host ?? string.Empty, ns, contextEntry.ContextDetails?.User,
+            loaded.FromFile ? loaded.PrimaryPath : null);
+        if (tokenProvider is not null)
+        {
+            config.TokenProvider = tokenProvider;
+        }
+
         var client = new k8s.Kubernetes(config, handler);
-        return new ClusterSession(client, connection, handler, config.AccessToken);
+        var staticToken = config.AccessToken;
+        return new ClusterSession(client, connection, handler, currentToken ?? (() => staticToken));
     }
 
     /// <summary>The session behind a connection object returned earlier in this process.</summary>

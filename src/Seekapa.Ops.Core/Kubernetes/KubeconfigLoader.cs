@@ -7,7 +7,9 @@ namespace Seekapa.Ops.Core.Kubernetes;
 /// <summary>Finds and reads kubeconfig files the way kubectl does: an explicit path, else $KUBECONFIG (merged, first wins), else ~/.kube/config.</summary>
 public static class KubeconfigLoader
 {
-    public sealed record Loaded(K8SConfiguration Config, string Context, string PrimaryPath);
+    /// <param name="PrimaryPath">The file it came from, or a description of an in-memory kubeconfig (for messages).</param>
+    /// <param name="FromFile">False for a kubeconfig held only in memory (AKS credentials fetched through ARM).</param>
+    public sealed record Loaded(K8SConfiguration Config, string Context, string PrimaryPath, bool FromFile = true);
 
     /// <summary>The files kubectl would read, in precedence order.</summary>
     public static IReadOnlyList<string> ResolvePaths(string? explicitPath, string? kubeconfigEnv, string? homeDirectory)
@@ -65,23 +67,46 @@ public static class KubeconfigLoader
             merged = merged is null ? one : Merge(merged, one);
         }
 
-        var chosen = string.IsNullOrEmpty(context) ? merged!.CurrentContext : context;
+        return new Loaded(merged!, ChooseContext(merged!, context, existing[0]), existing[0]);
+    }
+
+    /// <summary>Reads a kubeconfig held in memory; <paramref name="source"/> names it in messages. Makes no network call.</summary>
+    public static Loaded Parse(byte[] yaml, string? context, string source)
+    {
+        K8SConfiguration config;
+        try
+        {
+            using var stream = new MemoryStream(yaml, writable: false);
+            config = KubernetesClientConfiguration.LoadKubeConfig(stream);
+        }
+        catch (Exception ex) when (ex is not SeekapaException)
+        {
+            throw new SeekapaException("KubeconfigInvalid", FailureCategory.InvalidData,
+                $"The kubeconfig from {source} could not be read: {ex.Message}", source, inner: ex);
+        }
+
+        return new Loaded(config, ChooseContext(config, context, source), source, FromFile: false);
+    }
+
+    private static string ChooseContext(K8SConfiguration merged, string? context, string where)
+    {
+        var chosen = string.IsNullOrEmpty(context) ? merged.CurrentContext : context;
         if (string.IsNullOrEmpty(chosen))
         {
             throw new SeekapaException("ContextNotFound", FailureCategory.ObjectNotFound,
-                $"Kubeconfig '{existing[0]}' has no current-context and no -Context was given.", existing[0],
+                $"Kubeconfig '{where}' has no current-context and no -Context was given.", where,
                 "Pass -Context NAME, or set one with kubectl config use-context NAME.");
         }
 
-        if (merged!.Contexts?.Any(c => c.Name == chosen) != true)
+        if (merged.Contexts?.Any(c => c.Name == chosen) != true)
         {
             var known = string.Join(", ", merged.Contexts?.Select(c => c.Name) ?? Array.Empty<string>());
             throw new SeekapaException("ContextNotFound", FailureCategory.ObjectNotFound,
-                $"Context '{chosen}' was not found in kubeconfig '{existing[0]}'. Known contexts: {(known.Length == 0 ? "none" : known)}.", chosen,
+                $"Context '{chosen}' was not found in kubeconfig '{where}'. Known contexts: {(known.Length == 0 ? "none" : known)}.", chosen,
                 "Pass -Context with one of the known contexts (kubectl config get-contexts).");
         }
 
-        return new Loaded(merged, chosen, existing[0]);
+        return chosen;
     }
 
     private static K8SConfiguration Merge(K8SConfiguration first, K8SConfiguration next)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Seekapa.Ops.Core.Database;
 using Seekapa.Ops.Core.Endpoints;
 
 namespace Seekapa.Ops.Core.Triage;
@@ -80,6 +81,82 @@ public static class ServiceTriageRules
                 Evidence = string.Create(CultureInfo.InvariantCulture, $"5xx error ratio {sample.Value * 100:0.0}%{series} (query: {query})"),
                 RunbookSection = RunbookSections.ErrorSpike,
                 NextStep = $"Invoke-SeekapaPrometheusQuery '{query.Replace("'", "''", StringComparison.Ordinal)}' -Endpoint {Display(endpoint)} -Since 1h",
+            });
+        }
+
+        return findings;
+    }
+
+    /// <summary>The runbook kills queries running longer than this ("query_start < now() - interval '10 minutes'").</summary>
+    public static readonly TimeSpan DefaultLongQuery = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// The database: connections against the usable maximum (from 90% new connections are about to fail: SEV-2; from 75%
+    /// SEV-3), non-idle sessions older than <paramref name="longQuery"/> (SEV-3, the runbook's kill list), sessions waiting
+    /// on a lock (SEV-3), and sessions this role may not see (Info, so the numbers are read with that in mind).
+    /// </summary>
+    public static IReadOnlyList<Finding> DatabaseFindings(DatabaseActivitySnapshot snapshot, DatabaseActivitySummary summary,
+        string target, TimeSpan longQuery)
+    {
+        var findings = new List<Finding>();
+        if (summary.PercentUsed >= 75)
+        {
+            findings.Add(new Finding
+            {
+                Check = TriageChecks.Database,
+                Severity = summary.PercentUsed >= 90 ? FindingSeverity.Sev2 : FindingSeverity.Sev3,
+                Target = target,
+                Evidence = string.Create(CultureInfo.InvariantCulture,
+                    $"{summary.Total} of {summary.UsableConnections} usable connections in use ({summary.PercentUsed:0}%; max_connections {summary.MaxConnections}, {summary.ReservedConnections} reserved); {summary.Active} active, {summary.IdleInTransaction} idle in transaction"),
+                RunbookSection = RunbookSections.DatabaseConnectionErrors,
+                NextStep = "Get-SeekapaDatabaseActivity -Summary",
+            });
+        }
+
+        var old = snapshot.Sessions
+            .Where(s => s.State != DatabaseSessionState.Idle && s.QueryDuration is { } d && d >= longQuery)
+            .OrderByDescending(s => s.QueryDuration)
+            .ToList();
+        if (old.Count > 0)
+        {
+            var longest = old[0];
+            var threshold = Kubernetes.GoDuration.Format(longQuery);
+            findings.Add(new Finding
+            {
+                Check = TriageChecks.Database,
+                Severity = FindingSeverity.Sev3,
+                Target = target,
+                Evidence = $"{old.Count} non-idle session(s) running longer than {threshold}; longest pid {longest.Pid} ({longest.User}, {longest.State}) for {Kubernetes.GoDuration.Format(longest.QueryDuration!.Value)}",
+                RunbookSection = RunbookSections.Database,
+                NextStep = string.Create(CultureInfo.InvariantCulture,
+                    $"Get-SeekapaDatabaseActivity -MinDuration {longQuery:hh\\:mm\\:ss} | Stop-SeekapaDatabaseQuery -WhatIf"),
+            });
+        }
+
+        var blocked = snapshot.Sessions.Where(s => s.BlockedBy.Count > 0).ToList();
+        if (blocked.Count > 0)
+        {
+            var blockers = blocked.SelectMany(s => s.BlockedBy).Distinct().Order().ToList();
+            findings.Add(new Finding
+            {
+                Check = TriageChecks.Database,
+                Severity = FindingSeverity.Sev3,
+                Target = target,
+                Evidence = $"{blocked.Count} session(s) waiting on locks held by pid {string.Join(", ", blockers)}",
+                RunbookSection = RunbookSections.Database,
+                NextStep = "Get-SeekapaDatabaseActivity -Blocking",
+            });
+        }
+
+        if (snapshot.VisibilityWarning is { } warning)
+        {
+            findings.Add(new Finding
+            {
+                Check = TriageChecks.Database,
+                Severity = FindingSeverity.Info,
+                Target = target,
+                Evidence = warning,
+                RunbookSection = RunbookSections.Database,
             });
         }
 

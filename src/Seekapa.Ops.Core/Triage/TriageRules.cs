@@ -45,6 +45,8 @@ public static class RunbookSections
     public const string MemoryLeakOomKills = "Issue: Memory Leak / OOM Kills";
     public const string ErrorSpike = "Issue: 5XX Error Spike";
     public const string HighApiLatency = "Issue: High API Latency";
+    public const string DatabaseConnectionErrors = "Issue: Database Connection Errors";
+    public const string Database = "Database";
 }
 
 /// <summary>The kind of problem an unhealthy pod has, as triage groups them.</summary>

@@ -10,7 +10,17 @@ namespace Seekapa.Ops.Sandbox.Arm;
 /// </summary>
 internal sealed class ArmWorld(string subscriptionId, string resourceGroup, TimeProvider time, Func<Uri> baseAddress)
 {
+    /// <summary>The sandbox's one subscription and resource group.</summary>
+    public const string SandboxSubscriptionId = "00000000-0000-0000-0000-00000000cafe";
+    public const string SandboxResourceGroup = "seekapa-rg";
+
     public string SubscriptionId { get; } = subscriptionId;
+
+    /// <summary>The Entra tenant the subscription belongs to.</summary>
+    public string TenantId { get; init; } = "00000000-0000-0000-0000-0000000000aa";
+
+    /// <summary>The PEM of the CA that signed the sandbox's TLS certificate (AKS kubeconfigs carry it).</summary>
+    public string CaPem { get; init; } = string.Empty;
 
     public string ResourceGroup { get; } = resourceGroup;
 

@@ -25,7 +25,10 @@ internal static class CommandLine
           --log-lines N       lines of history in each container's synthetic log (default 200)
           --no-metrics        do not serve metrics.k8s.io (kubectl top: "Metrics API not available")
 
-        Prints "sandbox ready <url> kubeconfig <path>" once serving; stops on SIGINT/SIGTERM.
+        Prints "sandbox ready <url> kubeconfig <path>" once serving; stops on SIGINT/SIGTERM. The CA's PEM is written
+        next to the kubeconfig, with the extension .ca.crt (config -> config.ca.crt, x.kubeconfig -> x.ca.crt). The same port also serves a fake Azure Resource Manager (subscription
+        00000000-0000-0000-0000-00000000cafe, resource group seekapa-rg: AKS clusters, metrics, PostgreSQL flexible
+        servers) to clients that present the admin token as their Azure access token.
         """;
 
     /// <returns>The options, or null with <paramref name="error"/> set (empty error = help was asked for).</returns>

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging.Abstractions;
 using Seekapa.Ops.Sandbox.Api;
+using Seekapa.Ops.Sandbox.Arm;
 using Seekapa.Ops.Sandbox.Controllers;
 using Seekapa.Ops.Sandbox.Hosting;
 using Seekapa.Ops.Sandbox.Resources;
@@ -31,8 +32,9 @@ public sealed class SandboxServer : IAsyncDisposable
 
     private SandboxServer(WebApplication app, CancellationTokenSource stopping, ResourceService service,
         Certificates certificates, Faults faults, Uri baseAddress, string kubeconfigPath, bool ownsKubeconfig,
-        string adminToken, string viewerToken, SandboxOptions options, DateTimeOffset startedAt)
+        string adminToken, string viewerToken, SandboxOptions options, DateTimeOffset startedAt, string caCertificatePath)
     {
+        CaCertificatePath = caCertificatePath;
         _app = app;
         _stopping = stopping;
         _service = service;
@@ -60,6 +62,14 @@ public sealed class SandboxServer : IAsyncDisposable
     public string ViewerToken { get; }
 
     public string CaCertificatePem => _certificates.CaPem;
+
+    /// <summary>The CA certificate as a PEM file next to the kubeconfig (for SSL_CERT_FILE when a client trusts the fake ARM).</summary>
+    public string CaCertificatePath { get; }
+
+    /// <summary>The fake Azure Resource Manager's subscription (its resource group is <see cref="ArmResourceGroup"/>).</summary>
+    public string ArmSubscriptionId => ArmWorld.SandboxSubscriptionId;
+
+    public string ArmResourceGroup => ArmWorld.SandboxResourceGroup;
 
     /// <summary>The admin context name in the kubeconfig (also the current context).</summary>
     public string Context { get; }
@@ -120,6 +130,9 @@ public sealed class SandboxServer : IAsyncDisposable
         var stopping = new CancellationTokenSource();
         var faults = new Faults(() => store.CloseAllWatches(Faults.DroppedReason));
         string address = "";
+        Uri? armBaseAddress = null;
+        var armWorld = new ArmWorld(ArmWorld.SandboxSubscriptionId, ArmWorld.SandboxResourceGroup, time,
+            () => armBaseAddress ?? throw new InvalidOperationException("The sandbox is not listening yet.")) { CaPem = certificates.CaPem };
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -149,7 +162,9 @@ public sealed class SandboxServer : IAsyncDisposable
                 new PodLogEndpoint(service, telemetry, options.LogLinesPerContainer, startedAt, stopping.Token),
                 options.EnableMetrics ? new MetricsEndpoints(service, new Telemetry.SyntheticMetrics(telemetry)) : null),
             (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ApiHandler>());
-        app.Run(handler.HandleAsync);
+        // Resource Manager paths (/subscriptions, /providers) never collide with the Kubernetes API's.
+        var arm = ArmHandler.Create(armWorld, adminToken, (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ArmHandler>());
+        app.Run(context => ArmHandler.IsArmRequest(context.Request) ? arm.HandleAsync(context) : handler.HandleAsync(context));
 
         try
         {
@@ -158,6 +173,7 @@ public sealed class SandboxServer : IAsyncDisposable
             var port = new Uri(bound).Port;
             address = $"127.0.0.1:{port}";
             var baseAddress = new Uri($"https://{address}/");
+            armBaseAddress = baseAddress;
 
             var ownsKubeconfig = options.KubeconfigPath is null;
             var kubeconfigPath = options.KubeconfigPath ??
@@ -166,8 +182,10 @@ public sealed class SandboxServer : IAsyncDisposable
                 $"https://{address}", certificates.CaPem, options.Context, options.Context + "-viewer",
                 options.Namespace, adminToken, viewerToken));
 
+            var caPath = Path.ChangeExtension(Path.GetFullPath(kubeconfigPath), ".ca.crt");
+            await File.WriteAllTextAsync(caPath, certificates.CaPem, ct);
             var server = new SandboxServer(app, stopping, service, certificates, faults, baseAddress, Path.GetFullPath(kubeconfigPath),
-                ownsKubeconfig, adminToken, viewerToken, options, startedAt);
+                ownsKubeconfig, adminToken, viewerToken, options, startedAt, caPath);
             server._telemetry = telemetry;
             if (options.EnableControllers)
             {
@@ -269,6 +287,7 @@ public sealed class SandboxServer : IAsyncDisposable
             try
             {
                 File.Delete(KubeconfigPath);
+                File.Delete(CaCertificatePath);
             }
             catch (IOException)
             {

@@ -1,3 +1,4 @@
+using Seekapa.Ops.Core.Database;
 using Seekapa.Ops.Core.Triage;
 using Seekapa.Ops.Tests.Cmdlets;
 using Seekapa.Ops.Tests.Endpoints;
@@ -150,4 +151,84 @@ public sealed class PrometheusTriageCmdletTests(HealthyTriageSandbox sandbox) : 
     }
 
     public void Dispose() => _host.Dispose();
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class DatabaseTriageTests(PostgresServer server) : Database.DatabaseCmdletTest(server)
+{
+    [Fact]
+    public async Task LongRunningQueriesOnARealServerAreAFindingWithTheStopCommand()
+    {
+        ConnectAsSuperuser();
+        await using var old = await Database.BackgroundQuery.StartAsync(Server, "SELECT pg_sleep(300)");
+        await Database.Waits.QueryAgeAsync(Server, old.Pid, TimeSpan.FromSeconds(2));
+        using var sandbox = new TempSandbox();
+        await sandbox.StartAsync();
+
+        var result = Run("Invoke-SeekapaTriage -AllNamespaces -Kubeconfig $kc -Check Database -LongQueryThreshold 2s",
+            new Dictionary<string, object?> { ["kc"] = sandbox.Server!.KubeconfigPath }).NoErrors();
+
+        var finding = Assert.Single(result.Objects<Finding>());
+        Assert.Equal(("Database", "SEV-3", $"127.0.0.1:{Server.Port}/postgres"), (finding.Check, finding.Severity, finding.Target));
+        Assert.Contains($"longest pid {old.Pid} (postgres, Active)", finding.Evidence, StringComparison.Ordinal);
+        Assert.Equal("Get-SeekapaDatabaseActivity -MinDuration 00:00:02 | Stop-SeekapaDatabaseQuery -WhatIf", finding.NextStep);
+        Assert.True(await Database.BackgroundQuery.AliveAsync(Server, old.Pid)); // triage only reads
+        Assert.DoesNotContain(Server.Password, result.AllText(Shell), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WithoutADatabaseConnectionThereIsNoDatabaseCheck()
+    {
+        using var shell = new Database.DatabaseShell();
+        using var sandbox = new TempSandbox();
+        await sandbox.StartAsync();
+        var result = shell.Invoke("Invoke-SeekapaTriage -AllNamespaces -Kubeconfig $kc -Check Database",
+            new Dictionary<string, object?> { ["kc"] = sandbox.Server!.KubeconfigPath }).NoErrors();
+        Assert.Empty(result.Objects<Finding>());
+    }
+
+    private sealed class TempSandbox : IDisposable
+    {
+        public Seekapa.Ops.Sandbox.SandboxServer? Server { get; private set; }
+
+        public async Task StartAsync() =>
+            Server = await Seekapa.Ops.Sandbox.SandboxServer.StartAsync(new Seekapa.Ops.Sandbox.SandboxOptions { Scenario = "healthy" });
+
+        public void Dispose() => Server?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
+}
+
+public sealed class DatabaseTriageRulesTests
+{
+    private static DatabaseActivitySummary Summary(int total, int usable) => new()
+    {
+        Total = total, UsableConnections = usable, MaxConnections = usable + 3, ReservedConnections = 3,
+        PercentUsed = 100.0 * total / usable, Active = total,
+    };
+
+    private static DatabaseActivitySnapshot Snapshot(params DatabaseActivity[] sessions) =>
+        new(sessions, 1, "postgres", Array.Empty<HiddenSession>(), DateTimeOffset.UtcNow);
+
+    [Theory]
+    [InlineData(95, "SEV-2")]
+    [InlineData(80, "SEV-3")]
+    public void ConnectionSaturation(int used, string severity)
+    {
+        var finding = Assert.Single(ServiceTriageRules.DatabaseFindings(Snapshot(), Summary(used, 100), "db", TimeSpan.FromMinutes(10)));
+        Assert.Equal((severity, RunbookSections.DatabaseConnectionErrors), (finding.Severity, finding.RunbookSection));
+        Assert.StartsWith($"{used} of 100 usable connections in use", finding.Evidence, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void IdleSessionsAreNeverLongRunningAndLockWaitsAreNamed()
+    {
+        var findings = ServiceTriageRules.DatabaseFindings(Snapshot(
+                new DatabaseActivity { Pid = 7, State = DatabaseSessionState.Idle, QueryDuration = TimeSpan.FromHours(3) },
+                new DatabaseActivity { Pid = 8, State = DatabaseSessionState.Active, QueryDuration = TimeSpan.FromSeconds(5), BlockedBy = new[] { 9 } }),
+            Summary(10, 100), "db", TimeSpan.FromMinutes(10));
+
+        var finding = Assert.Single(findings);
+        Assert.Equal("1 session(s) waiting on locks held by pid 9", finding.Evidence);
+        Assert.Equal("Get-SeekapaDatabaseActivity -Blocking", finding.NextStep);
+    }
 }

@@ -1,5 +1,7 @@
 using System.Management.Automation;
+using Seekapa.Ops.Core.Database;
 using Seekapa.Ops.Core.Endpoints;
+using Seekapa.Ops.Core.Errors;
 using Seekapa.Ops.Core.Prometheus;
 using Seekapa.Ops.Core.Triage;
 using Seekapa.Ops.PowerShell.Completers;
@@ -52,6 +54,15 @@ public sealed class InvokeSeekapaTriageCommand : ClusterCmdlet
     [ValidateNotNullOrEmpty]
     public string ErrorRateQuery { get; set; } = ServiceTriageRules.DefaultErrorRateQuery;
 
+    /// <summary>The database to check; default the session's (Connect-SeekapaDatabase). Without either, no database check.</summary>
+    [Parameter]
+    public DatabaseConnection? DatabaseConnection { get; set; }
+
+    /// <summary>Non-idle sessions running longer than this are reported; default 10 minutes, as the runbook's kill query.</summary>
+    [Parameter]
+    [DurationTransformation]
+    public TimeSpan LongQueryThreshold { get; set; } = ServiceTriageRules.DefaultLongQuery;
+
     protected override void Process()
     {
         var runner = new TriageRunner(Session);
@@ -79,6 +90,29 @@ public sealed class InvokeSeekapaTriageCommand : ClusterCmdlet
             {
                 var result = await prometheus.QueryAsync(ErrorRateQuery, null, ct).ConfigureAwait(false);
                 return ServiceTriageRules.ErrorRateFindings(result.Samples, ErrorRateQuery, PrometheusUrl!);
+            }));
+        }
+
+        if ((DatabaseConnection ?? RunspaceState.Current.DefaultDatabase) is { } database)
+        {
+            var db = DatabaseSession.FromConnection(database);
+            var target = $"{database.Host}:{database.Port}/{database.Database}";
+            probes.Add(new TriageProbe(TriageChecks.Database, target, async ct =>
+            {
+                try
+                {
+                    return await db.ReadAsync(async (connection, token) =>
+                    {
+                        var snapshot = await DatabaseActivityReader.ReadSessionsAsync(connection, database, token).ConfigureAwait(false);
+                        var limits = await DatabaseActivityReader.ReadLimitsAsync(connection, token).ConfigureAwait(false);
+                        var summary = DatabaseActivityReader.Summarize(snapshot, limits, database.Host);
+                        return ServiceTriageRules.DatabaseFindings(snapshot, summary, target, LongQueryThreshold);
+                    }, ct).ConfigureAwait(false);
+                }
+                catch (SeekapaException ex)
+                {
+                    throw db.Scrub(ex); // the server may echo a secret back
+                }
             }));
         }
 
