@@ -4,10 +4,12 @@
     The main job: walks the runbook's bad-deploy incident with the cmdlets against a sandbox cluster.
 .DESCRIPTION
     Run by `dotnet pwsh ./build.ps1 -Task Demo` after the build. Starts the sandbox with the bad-deploy scenario
-    (backend-deployment's latest revision crash-loops and has exceeded its progress deadline), then does what the
+    (backend-deployment's latest revision crash-loops and has exceeded its progress deadline) and a local PostgreSQL with
+    two long-running report queries holding connections, then does what the
     on-call engineer would: open the incident, find what is unhealthy, read the crashed pods' logs and the events, see
     which deployment failed and what changed, preview the rollback, roll back and wait (recorded in the incident timeline
-    automatically), verify, resolve and write the post-mortem - printing what the engineer would see. kubectl runs
+    automatically), verify, stop the long-running queries, resolve and write the post-mortem - printing what the engineer
+    would see. kubectl runs
     against the same sandbox at the end as the reference. Incident records go to out/demo/incidents, the post-mortem to
     out/demo/postmortem.md.
 #>
@@ -22,6 +24,7 @@ $ErrorActionPreference = 'Stop'
 $ModulePath = (Resolve-Path $ModulePath).Path
 $SandboxPath = (Resolve-Path $SandboxPath).Path
 Import-Module (Join-Path $PSScriptRoot 'Sandbox.psm1') -Force
+Import-Module (Join-Path $PSScriptRoot 'Postgres.psm1') -Force
 
 function Show([string] $Title, [scriptblock] $Command) {
     Write-Host "`nPS> $Title" -ForegroundColor Cyan
@@ -31,8 +34,16 @@ function Show([string] $Title, [scriptblock] $Command) {
 $demoOut = Join-Path (Split-Path $ModulePath -Parent) 'demo'
 Remove-Item $demoOut -Recurse -Force -ErrorAction SilentlyContinue
 $env:SEEKAPA_INCIDENT_PATH = Join-Path $demoOut 'incidents'
-$sandbox = Start-Sandbox -SandboxPath $SandboxPath -Scenario bad-deploy
+$sandbox = $null
+$postgres = $null
 try {
+    $sandbox = Start-Sandbox -SandboxPath $SandboxPath -Scenario bad-deploy
+    # The database side of the incident: two report queries that have been running (seconds here; the runbook's threshold
+    # is 10 minutes, so the Demo passes a 3 s threshold).
+    $postgres = Start-TestPostgres
+    foreach ($n in 1..2) { $null = Start-TestPostgresSession $postgres 'SELECT pg_sleep(600);' -ApplicationName "report-export-$n" }
+    Start-Sleep -Seconds 4
+    $dbCredential = [pscredential]::new($postgres.Superuser, (ConvertTo-SecureString $postgres.Password -AsPlainText -Force))
     Import-Module $ModulePath
     Show 'Connect-SeekapaCluster -Kubeconfig $sandbox -Namespace seekapa-production' {
         Connect-SeekapaCluster -Kubeconfig $sandbox.Kubeconfig -Namespace seekapa-production | Format-Table -AutoSize
@@ -41,8 +52,11 @@ try {
         Start-SeekapaIncident -Severity SEV2 -Title 'API 5xx spike after backend deploy' -Service API -Lead alice `
             -Impact 'Checkout and search return 503 for part of the traffic' | Format-List Id, SeverityLabel, Status, Started, AcknowledgeBy, Lead
     }
-    Show 'Invoke-SeekapaTriage -Namespace seekapa-production' {
-        Invoke-SeekapaTriage -Namespace seekapa-production | Format-Table Severity, Check, Evidence, NextStep -Wrap
+    Show "Connect-SeekapaDatabase -Server 127.0.0.1 -Port $($postgres.Port) -Database postgres -Credential `$cred -SslMode Disable" {
+        Connect-SeekapaDatabase -Server 127.0.0.1 -Port $postgres.Port -Database postgres -Credential $dbCredential -SslMode Disable | Format-Table -AutoSize
+    }
+    Show 'Invoke-SeekapaTriage -Namespace seekapa-production -LongQueryThreshold 3s' {
+        Invoke-SeekapaTriage -Namespace seekapa-production -LongQueryThreshold 3s | Format-Table Severity, Check, Evidence, NextStep -Wrap
     }
     Show 'Get-SeekapaPodHealth -AllNamespaces -Unhealthy' {
         Get-SeekapaPodHealth -AllNamespaces -Unhealthy | Format-Table Namespace, Name, Status, RestartsDisplay, Owner, Problem -Wrap
@@ -80,14 +94,23 @@ try {
     Show 'Get-SeekapaPodHealth -Selector app=backend' {
         Get-SeekapaPodHealth -Selector app=backend | Format-Table -AutoSize
     }
+    Show 'Get-SeekapaDatabaseActivity -MinDuration 3s' {
+        Get-SeekapaDatabaseActivity -MinDuration 3s | Format-Table -AutoSize
+    }
+    Show 'Get-SeekapaDatabaseActivity -MinDuration 3s | Stop-SeekapaDatabaseQuery -Confirm:$false' {
+        Get-SeekapaDatabaseActivity -MinDuration 3s | Stop-SeekapaDatabaseQuery -Confirm:$false | Format-Table -AutoSize
+    }
+    Show 'Get-SeekapaDatabaseActivity -Summary' {
+        Get-SeekapaDatabaseActivity -Summary | Format-Table -AutoSize
+    }
     Show 'kubectl rollout history deployment/backend-deployment (the same sandbox)' {
         & kubectl --kubeconfig $sandbox.Kubeconfig rollout history deployment/backend-deployment -n seekapa-production
     }
     Show 'Format-SeekapaIncidentMessage -Kind Update' {
         Format-SeekapaIncidentMessage -Kind Update -NextStep 'Watch the error rate for 30 minutes'
     }
-    Show "Stop-SeekapaIncident -RootCause 'Bad deploy of backend 2.14.1' -Resolution 'Rolled back to 2.14.0 (revision 2)'" {
-        Stop-SeekapaIncident -RootCause 'Bad deploy of backend 2.14.1' -Resolution 'Rolled back to 2.14.0 (revision 2)' `
+    Show "Stop-SeekapaIncident -RootCause 'Bad deploy of backend 2.14.1' -Resolution 'Rolled back to 2.14.0 (revision 2); stopped two long-running report queries'" {
+        Stop-SeekapaIncident -RootCause 'Bad deploy of backend 2.14.1' -Resolution 'Rolled back to 2.14.0 (revision 2); stopped two long-running report queries' `
             -FollowUp 'Add a canary stage for backend deploys' | Format-List Id, Status, Duration, RootCause, Resolution
     }
     $postmortem = Join-Path $demoOut 'postmortem.md'
@@ -97,5 +120,6 @@ try {
     }
 }
 finally {
-    Stop-Sandbox $sandbox
+    if ($postgres) { Stop-TestPostgres $postgres }
+    if ($sandbox) { Stop-Sandbox $sandbox }
 }

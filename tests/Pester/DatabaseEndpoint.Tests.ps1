@@ -30,6 +30,10 @@ BeforeAll {
 
 AfterAll {
     if ($script:Sandbox) { Stop-Sandbox $script:Sandbox }
+    # This process runs the later test files too: leave no active incident whose store is about to be deleted.
+    if (Get-SeekapaIncident -Active -ErrorAction SilentlyContinue) {
+        $null = Stop-SeekapaIncident -RootCause 'Test' -Resolution 'Test over' -Confirm:$false -ErrorAction SilentlyContinue
+    }
     $env:SEEKAPA_INCIDENT_PATH = $script:PreviousIncidentPath
     if ($script:IncidentPath -and (Test-Path $script:IncidentPath)) { Remove-Item $script:IncidentPath -Recurse -Force }
 }

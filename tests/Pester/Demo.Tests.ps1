@@ -1,6 +1,11 @@
 # The README's main job (build.ps1 -Task Demo runs tools/Demo.ps1) run by the test suite against the built module.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
+    function Get-DemoPostgres {
+        # The Demo's PostgreSQL lives in a seekapa-pg-* temp directory; its processes are postgres ones.
+        @(Get-ChildItem ([IO.Path]::GetTempPath()) -Directory -Filter 'seekapa-pg-*' -ErrorAction SilentlyContinue | ForEach-Object FullName) +
+        @(Get-Process -Name postgres -ErrorAction SilentlyContinue | ForEach-Object { "pid $($_.Id)" })
+    }
     function Get-SandboxProcessIds {
         Get-Process -Name dotnet -ErrorAction SilentlyContinue |
             Where-Object { try { $_.CommandLine -match 'Seekapa\.Ops\.Sandbox\.dll' } catch { $false } } |
@@ -11,6 +16,7 @@ BeforeAll {
 Describe 'The Demo' {
     BeforeAll {
         $script:SandboxesBefore = @(Get-SandboxProcessIds)
+        $script:PostgresBefore = @(Get-DemoPostgres)
         $script:Output = & $Pwsh @PwshPrefix -NoProfile -NonInteractive -File (Join-Path $Root 'tools/Demo.ps1') `
             -ModulePath $ModulePath -SandboxPath $SandboxPath 2>&1 | Out-String
         $script:ExitCode = $LASTEXITCODE
@@ -36,6 +42,20 @@ Describe 'The Demo' {
         $text | Should -Match 'Invoke-SeekapaRollback'
         $text | Should -Match 'revision 3 \(seekapa\.azurecr\.io/seekapa-backend:2\.14\.1\) -> revision 2'
         $text | Should -Match 'Bad deploy of backend 2\.14\.1'
+    }
+
+    It 'finds the long-running queries in triage and stops exactly them' {
+        $Output | Should -Match 'non-idle session\(s\) running longer than 3s'
+        $Output | Should -Match 'report-export-1'
+        ([regex]::Matches($Output, '\bTerminated\b')).Count | Should -BeGreaterOrEqual 2
+        (Get-Content $Postmortem -Raw) | Should -Match 'Stop-SeekapaDatabaseQuery'
+    }
+
+    It 'leaves no PostgreSQL running and no data directory behind' {
+        # An immediate stop ends the postmaster at once; its backends exit on their own a moment later.
+        $deadline = [DateTime]::UtcNow.AddSeconds(15)
+        do { $left = @(Get-DemoPostgres | Where-Object { $_ -notin $PostgresBefore }) } while ($left -and [DateTime]::UtcNow -lt $deadline -and -not (Start-Sleep -Milliseconds 200))
+        $left | Should -BeNullOrEmpty
     }
 
     It 'leaves no sandbox running' {

@@ -44,7 +44,7 @@ Describe 'Get-SeekapaRedisStats' {
     It 'authenticates with -Password and refuses a wrong one, without printing either' {
         (Get-SeekapaRedisStats $Secured.Endpoint -Password $Pw).Role | Should -Be 'master'
         $wrong = ConvertTo-SecureString 'Pester-wrong-pw-9c2a' -AsPlainText -Force
-        $all = Get-SeekapaRedisStats $Secured.Endpoint -Password $wrong -Verbose -Debug *>&1 | Out-String
+        $all = Get-SeekapaRedisStats $Secured.Endpoint -Password $wrong -Verbose -Debug -ErrorAction Continue *>&1 | Out-String
         $Error[0].FullyQualifiedErrorId | Should -BeLike 'RedisAuthenticationFailed,*'
         $all | Should -Match 'rejected the credentials'
         $all | Should -Not -Match 'Pester-wrong-pw-9c2a|Pester-redis-pw-4e1d'
