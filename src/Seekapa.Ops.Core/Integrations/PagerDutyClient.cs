@@ -21,8 +21,7 @@ public sealed record PagerDutyIncidentState(string Id, string Status, string? Ht
 public sealed class PagerDutyClient : IDisposable
 {
     public static readonly Uri DefaultApiUrl = new("https://api.pagerduty.com/");
-    public const int MaxAttempts = 3;
-    public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(30);
+    public const int MaxAttempts = RateLimitedSender.MaxAttempts;
     public const string Acknowledged = "acknowledged";
     public const string Resolved = "resolved";
 
@@ -30,7 +29,7 @@ public sealed class PagerDutyClient : IDisposable
     private readonly Uri _apiUrl;
     private readonly string _token;
     private readonly string? _from;
-    private readonly Func<TimeSpan, CancellationToken, Task> _delay;
+    private readonly RateLimitedSender _sender;
 
     public PagerDutyClient(string token, string? from, Uri? apiUrl = null, HttpMessageHandler? handler = null,
         Func<TimeSpan, CancellationToken, Task>? delay = null)
@@ -41,7 +40,7 @@ public sealed class PagerDutyClient : IDisposable
         _apiUrl = new Uri(url.EndsWith('/') ? url : url + "/");
         _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
         _http.Timeout = TimeSpan.FromSeconds(30);
-        _delay = delay ?? Task.Delay;
+        _sender = new RateLimitedSender(_http, "PagerDuty", _apiUrl, "-PagerDutyApiUrl", delay ?? Task.Delay, Safe);
     }
 
     /// <summary>The id, trimmed, or PagerDutyIncidentIdInvalid: ids are alphanumeric, so none can reach another URL path.</summary>
@@ -68,11 +67,11 @@ public sealed class PagerDutyClient : IDisposable
         }.ToJsonString();
         var endpoint = new Uri(_apiUrl, "incidents/" + id);
         var verb = status == Resolved ? "resolve" : "acknowledge";
-        for (var attempt = 1; ; attempt++)
+        var reply = await _sender.SendAsync(() =>
         {
             var content = new StringContent(body, Encoding.UTF8);
             content.Headers.ContentType = new MediaTypeHeaderValue("application/json"); // exactly, as PagerDuty documents it
-            using var request = new HttpRequestMessage(HttpMethod.Put, endpoint) { Content = content };
+            var request = new HttpRequestMessage(HttpMethod.Put, endpoint) { Content = content };
             request.Headers.TryAddWithoutValidation("Authorization", "Token token=" + _token);
             request.Headers.TryAddWithoutValidation("Accept", "application/vnd.pagerduty+json;version=2");
             if (_from is not null)
@@ -80,51 +79,18 @@ public sealed class PagerDutyClient : IDisposable
                 request.Headers.TryAddWithoutValidation("From", _from);
             }
 
-            HttpResponseMessage response;
-            try
-            {
-                response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (HttpRequestException ex)
-            {
-                throw new SeekapaException("PagerDutyUnreachable", FailureCategory.ConnectionError,
-                    $"PagerDuty ({_apiUrl.GetLeftPart(UriPartial.Authority)}) could not be reached: {Safe(ex.Message)}", id,
-                    "Check the network and -PagerDutyApiUrl.", ex);
-            }
-            catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new SeekapaException("PagerDutyTimeout", FailureCategory.OperationTimeout,
-                    $"PagerDuty did not answer within 30 s; incident {id} may or may not be {status}.", id, null, ex);
-            }
+            return request;
+        }, $"the request to {verb} incident {id}", id, $"incident {id} may or may not be {status}", RetryAfter, cancellationToken).ConfigureAwait(false);
 
-            using (response)
-            {
-                var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-                if (response.StatusCode == HttpStatusCode.TooManyRequests)
-                {
-                    var wait = RetryAfter(response);
-                    if (attempt >= MaxAttempts || wait > MaxRetryAfter)
-                    {
-                        throw new SeekapaException("PagerDutyRateLimited", FailureCategory.ResourceUnavailable,
-                            $"PagerDuty rate-limited the request to {verb} incident {id} (HTTP 429, Retry-After {wait.TotalSeconds:0} s) after {attempt} attempt(s).",
-                            id, "Wait a minute and try again.");
-                    }
-
-                    await _delay(wait, cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-
-                var answer = Parse(text);
-                if (!response.IsSuccessStatusCode)
-                {
-                    throw Refused(response.StatusCode, answer, id, verb);
-                }
-
-                var incident = answer?["incident"];
-                return new PagerDutyIncidentState(incident?["id"]?.ToString() ?? id, incident?["status"]?.ToString() ?? status,
-                    incident?["html_url"]?.ToString(), attempt);
-            }
+        var answer = Parse(reply.Body);
+        if ((int)reply.Status is < 200 or > 299)
+        {
+            throw Refused(reply.Status, answer, id, verb);
         }
+
+        var incident = answer?["incident"];
+        return new PagerDutyIncidentState(incident?["id"]?.ToString() ?? id, incident?["status"]?.ToString() ?? status,
+            incident?["html_url"]?.ToString(), reply.Attempts);
     }
 
     /// <summary>Retry-After, else PagerDuty's ratelimit-reset (seconds), else one second.</summary>

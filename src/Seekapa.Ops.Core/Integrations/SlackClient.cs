@@ -26,8 +26,7 @@ public sealed record SlackChannelInfo(string Id, string Name);
 public sealed class SlackClient : IDisposable
 {
     public static readonly Uri DefaultApiUrl = new("https://slack.com/api/");
-    public const int MaxAttempts = 3;
-    public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(30);
+    public const int MaxAttempts = RateLimitedSender.MaxAttempts;
 
     private const string PostScope = "chat:write";
     private const string ChannelScope = "channels:manage";
@@ -35,7 +34,7 @@ public sealed class SlackClient : IDisposable
     private readonly HttpClient _http;
     private readonly Uri _apiUrl;
     private readonly string _token;
-    private readonly Func<TimeSpan, CancellationToken, Task> _delay;
+    private readonly RateLimitedSender _sender;
 
     public SlackClient(string token, Uri? apiUrl = null, HttpMessageHandler? handler = null, Func<TimeSpan, CancellationToken, Task>? delay = null)
     {
@@ -44,7 +43,7 @@ public sealed class SlackClient : IDisposable
         _apiUrl = new Uri(url.EndsWith('/') ? url : url + "/");
         _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
         _http.Timeout = TimeSpan.FromSeconds(30);
-        _delay = delay ?? Task.Delay;
+        _sender = new RateLimitedSender(_http, "Slack", _apiUrl, "-SlackApiUrl", delay ?? Task.Delay, Safe);
     }
 
     public async Task<SlackPostResult> PostMessageAsync(SlackPost post, CancellationToken cancellationToken)
@@ -111,66 +110,30 @@ public sealed class SlackClient : IDisposable
     {
         var json = body.ToJsonString();
         var endpoint = new Uri(_apiUrl, method);
-        for (var attempt = 1; ; attempt++)
+        var reply = await _sender.SendAsync(() =>
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
-            {
-                Content = new StringContent(json, Encoding.UTF8, "application/json"),
-            };
+            var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
-            HttpResponseMessage response;
-            try
-            {
-                response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (HttpRequestException ex)
-            {
-                throw new SeekapaException("SlackUnreachable", FailureCategory.ConnectionError,
-                    $"Slack ({_apiUrl.GetLeftPart(UriPartial.Authority)}) could not be reached: {Safe(ex.Message)}", target,
-                    "Check the network and -SlackApiUrl.", ex);
-            }
-            catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new SeekapaException("SlackTimeout", FailureCategory.OperationTimeout,
-                    $"Slack did not answer {method} within 30 s; {unsure}.", target, null, ex);
-            }
+            return request;
+        }, method, target, unsure, response => response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
 
-            using (response)
-            {
-                var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-                if (response.StatusCode == HttpStatusCode.TooManyRequests)
-                {
-                    var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
-                    if (attempt >= MaxAttempts || wait > MaxRetryAfter)
-                    {
-                        throw new SeekapaException("SlackRateLimited", FailureCategory.ResourceUnavailable,
-                            $"Slack rate-limited {method} (HTTP 429, Retry-After {wait.TotalSeconds:0} s) after {attempt} attempt(s).",
-                            target, "Wait a minute and try again.");
-                    }
-
-                    await _delay(wait, cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
-
-                JsonNode? answer = null;
-                try
-                {
-                    answer = JsonNode.Parse(text);
-                }
-                catch (JsonException)
-                {
-                }
-
-                if (!response.IsSuccessStatusCode || answer is not JsonObject result)
-                {
-                    throw new SeekapaException("SlackError", FailureCategory.ProtocolError,
-                        $"Slack answered {method} with HTTP {(int)response.StatusCode} {Safe(response.ReasonPhrase)} without a Web API answer.",
-                        target, "Check -SlackApiUrl (default https://slack.com/api/).");
-                }
-
-                return (result, attempt);
-            }
+        JsonNode? answer = null;
+        try
+        {
+            answer = JsonNode.Parse(reply.Body);
         }
+        catch (JsonException)
+        {
+        }
+
+        if ((int)reply.Status is < 200 or > 299 || answer is not JsonObject result)
+        {
+            throw new SeekapaException("SlackError", FailureCategory.ProtocolError,
+                $"Slack answered {method} with HTTP {(int)reply.Status} {Safe(reply.Reason)} without a Web API answer.",
+                target, "Check -SlackApiUrl (default https://slack.com/api/).");
+        }
+
+        return (result, reply.Attempts);
     }
 
     private static bool IsOk(JsonObject answer) => answer["ok"]?.GetValueKind() == JsonValueKind.True;

@@ -1,11 +1,7 @@
 using System.Globalization;
 using System.Management.Automation;
-using System.Net;
-using System.Security;
 using Seekapa.Ops.Core.Errors;
 using Seekapa.Ops.Core.Redis;
-using Seekapa.Ops.Core.Security;
-using Seekapa.Ops.PowerShell.Infrastructure;
 
 namespace Seekapa.Ops.PowerShell.Cmdlets.Integrations;
 
@@ -16,14 +12,10 @@ namespace Seekapa.Ops.PowerShell.Cmdlets.Integrations;
 [Cmdlet(VerbsCommon.Clear, "SeekapaRedisCache", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High,
     DefaultParameterSetName = DatabaseSet)]
 [OutputType(typeof(RedisFlushResult))]
-public sealed class ClearSeekapaRedisCacheCommand : SeekapaCmdlet
+public sealed class ClearSeekapaRedisCacheCommand : RedisCmdlet
 {
     private const string DatabaseSet = "Database";
     private const string AllSet = "AllDatabases";
-
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string[] Endpoint { get; set; } = Array.Empty<string>();
 
     /// <summary>The database to flush; the one in a redis://host/N URI when not given.</summary>
     [Parameter(ParameterSetName = DatabaseSet, Position = 1, ValueFromPipelineByPropertyName = true)]
@@ -33,69 +25,23 @@ public sealed class ClearSeekapaRedisCacheCommand : SeekapaCmdlet
     [Parameter(ParameterSetName = AllSet, Mandatory = true)]
     public SwitchParameter AllDatabases { get; set; }
 
-    [Parameter]
-    public SecureString? Password { get; set; }
-
-    [Parameter]
-    public SwitchParameter Tls { get; set; }
-
-    [Parameter]
-    public string? CaCertificatePath { get; set; }
-
-    [Parameter]
-    [SecondsToTimeSpan]
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
-
-    private RedisConnectOptions _options = new();
-
-    protected override void Begin()
+    protected override void Process() => ForEachEndpoint((endpoint, connection) =>
     {
-        if (Timeout <= TimeSpan.Zero)
+        if (AllDatabases)
         {
-            throw new SeekapaException("InvalidTimeout", FailureCategory.InvalidArgument, "-Timeout must be more than zero.");
+            FlushAll(connection);
         }
-
-        _options = new RedisConnectOptions
+        else
         {
-            Password = Password is null ? null : new NetworkCredential(string.Empty, Password).Password,
-            Tls = Tls,
-            CaCertificatePath = CaCertificatePath is null ? null : GetUnresolvedProviderPathFromPSPath(CaCertificatePath),
-            Timeout = Timeout,
-        };
-    }
-
-    protected override void Process()
+            FlushDatabase(connection, ResolveDatabase(endpoint));
+        }
+    }, endpoint =>
     {
-        foreach (var text in Endpoint)
+        if (!AllDatabases)
         {
-            try
-            {
-                var endpoint = RedisEndpoint.Parse(text);
-                int? database = AllDatabases ? null : ResolveDatabase(endpoint);
-                WriteDebug("StackExchange.Redis configuration: " + Redactor.Redact(RedisConnection.Describe(endpoint, _options), [_options.Password, endpoint.Password]));
-                var connection = Await(RedisConnection.ConnectAsync(endpoint, _options, CancellationToken));
-                try
-                {
-                    if (database is { } db)
-                    {
-                        FlushDatabase(connection, db);
-                    }
-                    else
-                    {
-                        FlushAll(connection);
-                    }
-                }
-                finally
-                {
-                    Await(connection.DisposeAsync().AsTask());
-                }
-            }
-            catch (SeekapaException ex) when (!IsSetupError(ex))
-            {
-                WriteFailure(ex);
-            }
+            ResolveDatabase(endpoint);
         }
-    }
+    });
 
     /// <summary>-Database, else the URI's /N; both and different is refused rather than guessing which one was meant.</summary>
     private int ResolveDatabase(RedisEndpoint endpoint)
@@ -145,7 +91,4 @@ public sealed class ClearSeekapaRedisCacheCommand : SeekapaCmdlet
             string.Create(CultureInfo.InvariantCulture, $"{results.Sum(r => r.KeysAfter)} keys"));
         WriteObject(results, enumerateCollection: true);
     }
-
-    protected override bool IsSetupError(SeekapaException ex) => base.IsSetupError(ex) ||
-        ex.ErrorId is "InvalidTimeout" or "CaCertificateNotFound" or "InvalidCaCertificate";
 }
