@@ -29,6 +29,11 @@ Describe 'Invoke-SeekapaPrometheusQuery' {
     }
 
     It 'accepts -Start and -End as strings and a TimeSpan step' {
+        # The window must lie after the first scrapes of this fresh server, or its first points are missing.
+        $deadline = [DateTime]::UtcNow.AddSeconds(20)
+        while ((Invoke-SeekapaPrometheusQuery 'count_over_time(up[10s])' -Endpoint $Prometheus.Url).Value -lt 8 -and [DateTime]::UtcNow -lt $deadline) {
+            Start-Sleep -Milliseconds 250
+        }
         $end = [DateTimeOffset]::FromUnixTimeSeconds([DateTimeOffset]::UtcNow.ToUnixTimeSeconds() - 1)
         $points = Invoke-SeekapaPrometheusQuery up -Endpoint $Prometheus.Url -Start $end.AddSeconds(-4).ToString('o') -End $end.ToString('o') -Step ([TimeSpan]::FromSeconds(2))
         $points.Timestamp | Should -Be @($end.AddSeconds(-4), $end.AddSeconds(-2), $end)
