@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using Seekapa.Ops.Core.Database;
 using Seekapa.Ops.Core.Endpoints;
-using Seekapa.Ops.Core.Errors;
 using Seekapa.Ops.Core.Prometheus;
 using Seekapa.Ops.Core.Triage;
 using Seekapa.Ops.PowerShell.Completers;
@@ -70,50 +69,18 @@ public sealed class InvokeSeekapaTriageCommand : ClusterCmdlet
         using var checker = Endpoint is { Length: > 0 } ? new EndpointChecker(new EndpointCheckOptions()) : null;
         if (checker is not null)
         {
-            var uris = Endpoint!.Select(EndpointCheckOptions.ValidateUri).ToList();
-            probes.Add(new TriageProbe(TriageChecks.Endpoints, string.Join(", ", uris.Select(EndpointChecker.Display)), async ct =>
-            {
-                var checks = new List<EndpointCheck>();
-                await foreach (var check in checker.CheckAllAsync(uris, ct).ConfigureAwait(false))
-                {
-                    checks.Add(check);
-                }
-
-                return ServiceTriageRules.EndpointFindings(checks);
-            }));
+            probes.Add(ServiceProbes.Endpoints(checker, Endpoint!.Select(EndpointCheckOptions.ValidateUri).ToList()));
         }
 
         using var prometheus = PrometheusUrl is null ? null : new PrometheusClient(new PrometheusClientOptions { Endpoint = PrometheusUrl });
         if (prometheus is not null)
         {
-            probes.Add(new TriageProbe(TriageChecks.Prometheus, prometheus.Endpoint.Host, async ct =>
-            {
-                var result = await prometheus.QueryAsync(ErrorRateQuery, null, ct).ConfigureAwait(false);
-                return ServiceTriageRules.ErrorRateFindings(result.Samples, ErrorRateQuery, PrometheusUrl!);
-            }));
+            probes.Add(ServiceProbes.ErrorRate(prometheus, ErrorRateQuery, PrometheusUrl!));
         }
 
         if ((DatabaseConnection ?? RunspaceState.Current.DefaultDatabase) is { } database)
         {
-            var db = DatabaseSession.FromConnection(database);
-            var target = $"{database.Host}:{database.Port}/{database.Database}";
-            probes.Add(new TriageProbe(TriageChecks.Database, target, async ct =>
-            {
-                try
-                {
-                    return await db.ReadAsync(async (connection, token) =>
-                    {
-                        var snapshot = await DatabaseActivityReader.ReadSessionsAsync(connection, database, token).ConfigureAwait(false);
-                        var limits = await DatabaseActivityReader.ReadLimitsAsync(connection, token).ConfigureAwait(false);
-                        var summary = DatabaseActivityReader.Summarize(snapshot, limits, database.Host);
-                        return ServiceTriageRules.DatabaseFindings(snapshot, summary, target, LongQueryThreshold);
-                    }, ct).ConfigureAwait(false);
-                }
-                catch (SeekapaException ex)
-                {
-                    throw db.Scrub(ex); // the server may echo a secret back
-                }
-            }));
+            probes.Add(ServiceProbes.Database(DatabaseSession.FromConnection(database), LongQueryThreshold));
         }
 
         var options = new TriageOptions(Namespace, AllNamespaces.IsPresent, Check, Since, probes);
