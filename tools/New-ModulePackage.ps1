@@ -27,6 +27,7 @@ param(
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
+Add-Type -AssemblyName System.IO.Compression.ZipFile
 
 $ModulePath = (Resolve-Path $ModulePath).Path
 $name = Split-Path $ModulePath -Leaf
