@@ -51,6 +51,10 @@ $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 Import-Module Seekapa.Ops
 
+# The Slack token first: a job that cannot report should fail before it does anything.
+$token = if (Get-Command Get-AutomationVariable -ErrorAction SilentlyContinue) { Get-AutomationVariable -Name $SlackTokenVariable } else { $env:SLACK_BOT_TOKEN }
+if (-not $token) { throw "No Slack token: create the encrypted Automation variable '$SlackTokenVariable' (or set `$env:SLACK_BOT_TOKEN outside Azure Automation)." }
+
 # 1. Azure: the managed identity, or the rehearsal's token.
 $azure = @{}
 if ($Subscription) { $azure.Subscription = $Subscription }
@@ -74,7 +78,8 @@ $findings | Select-Object Severity, Check, Target, Evidence, NextStep
 $top = $findings | Where-Object SeverityRank -le 4 | Select-Object -First 1
 $summary = if ($suggestion) { "$($suggestion[-1])" } elseif ($top) { "Most severe finding: $($top.Severity)" } else { 'No problem found.' }
 
-# 4. An incident, when the findings are severe enough: recorded where $env:SEEKAPA_INCIDENT_PATH says.
+# 4. An incident, when the findings are severe enough, in the incident store ($env:SEEKAPA_INCIDENT_PATH: see
+#    docs/azure-automation.md for a place that outlives the job).
 $incident = $null
 if ($DeclareIncidentAt -and $top -and $top.SeverityRank -le [int]$DeclareIncidentAt.Substring(4)) {
     $incident = Start-SeekapaIncident -Severity $top.Severity -Title "$(($top.Target -split '/')[-1]): $($top.Check) ($ClusterName/$Namespace)" `
@@ -84,8 +89,6 @@ if ($DeclareIncidentAt -and $top -and $top.SeverityRank -le [int]$DeclareInciden
 }
 
 # 5. Slack: one message, the findings most severe first (at most 15 lines; the job output has them all).
-$token = if (Get-Command Get-AutomationVariable -ErrorAction SilentlyContinue) { Get-AutomationVariable -Name $SlackTokenVariable } else { $env:SLACK_BOT_TOKEN }
-if (-not $token) { throw "No Slack token: create the encrypted Automation variable '$SlackTokenVariable' (or set `$env:SLACK_BOT_TOKEN outside Azure Automation)." }
 $job = if ((Get-Variable PSPrivateMetadata -ErrorAction SilentlyContinue) -and $PSPrivateMetadata.JobId) { " (Automation job $($PSPrivateMetadata.JobId))" } else { '' }
 $lines = @(
     "*Triage of $ClusterName / $Namespace*$job"

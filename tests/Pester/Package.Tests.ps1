@@ -178,6 +178,8 @@ Describe 'The Azure Automation package' {
         $entries = Get-ZipEntries $Zip
         $entries | Where-Object { $_ -notlike 'Seekapa.Ops/*' } | Should -BeNullOrEmpty
         $entries | Where-Object { $_.Contains('\') } | Should -BeNullOrEmpty
+        # Automation cannot load a module file whose path is longer than 140 characters.
+        $entries | Where-Object Length -gt 140 | Should -BeNullOrEmpty
         @($entries | ForEach-Object { $_.Substring('Seekapa.Ops/'.Length) } | Sort-Object) | Should -Be $Expected
     }
 
