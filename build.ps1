@@ -4,6 +4,8 @@
     Builds, tests, demonstrates and benchmarks Seekapa.Ops.
 .DESCRIPTION
     Build  publishes the installable module folder out/Seekapa.Ops/ and the sandbox cluster to out/sandbox/.
+    Package  Build, then out/packages/Seekapa.Ops.<version>.nupkg (the PowerShell Gallery package, made by
+           Publish-PSResource) and out/packages/Seekapa.Ops.zip (for Azure Automation: Seekapa.Ops/ at the zip's root).
     Test   Build, then xunit and Pester (in a fresh pwsh, against out/Seekapa.Ops), then ONE closing line
            "N passed, N failed" with both runners' counts. Exits non-zero on any failure.
     Demo   Starts the sandbox with the 'bad-deploy' scenario and walks the runbook: triage, rollback, wait, verify.
@@ -14,7 +16,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Package', 'Test', 'Demo', 'Bench', 'Clean')]
     [string] $Task = 'Build',
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
@@ -111,6 +113,14 @@ function Invoke-Build {
     Write-Host "Built module $version -> $ModuleOut; sandbox -> $SandboxOut"
 }
 
+function Invoke-Package {
+    Invoke-Build
+    $packages = Join-Path $Out 'packages'
+    Remove-Item $packages -Recurse -Force -ErrorAction SilentlyContinue
+    $files = & (Join-Path $Root 'tools/New-ModulePackage.ps1') -ModulePath $ModuleOut -OutputPath $packages -LicensePath (Join-Path $Root 'LICENSE')
+    foreach ($file in $files) { Write-Host "Packaged $($file.Name) ($([Math]::Round($file.Length / 1MB, 1)) MB) -> $($file.FullName)" }
+}
+
 function Get-PesterModulePath {
     $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }
     $psd1 = Join-Path $packages "pester/$PesterVersion/tools/Pester.psd1"
@@ -197,6 +207,7 @@ function Invoke-Clean {
 
 switch ($Task) {
     'Build' { Invoke-Build }
+    'Package' { Invoke-Package }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
     'Bench' { Invoke-Bench }

@@ -59,8 +59,22 @@
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('Kubernetes', 'AKS', 'Azure', 'PostgreSQL', 'Incident', 'SRE', 'OnCall')
-            LicenseUri = 'https://opensource.org/licenses/MIT'
+            # The Gallery's platform filters (PSEdition_Core, Windows, Linux, MacOS), then what the module is about.
+            Tags         = @('PSEdition_Core', 'Windows', 'Linux', 'MacOS', 'Kubernetes', 'kubectl', 'AKS', 'Azure', 'AzureAutomation',
+                'PostgreSQL', 'Redis', 'Prometheus', 'Slack', 'PagerDuty', 'Incident', 'IncidentResponse', 'Runbook', 'Triage',
+                'Rollback', 'SRE', 'OnCall', 'DevOps')
+            ProjectUri   = 'https://github.com/seekapa/Seekapa.Ops'
+            LicenseUri   = 'https://github.com/seekapa/Seekapa.Ops/blob/main/LICENSE'
+            ReleaseNotes = @'
+First release: the on-call runbook as cmdlets.
+- Kubernetes with kubectl's semantics: pod health, deployments, rollout history, rollback, wait, restart, scale, resources,
+  environment, pod removal, logs, events, recent changes, resource usage (Get-SeekapaPodHealth ... Remove-SeekapaPod).
+- Triage in one command (Invoke-SeekapaTriage): pods, rollouts, events, logs, resources, database, endpoints, 5xx rate.
+- Azure: managed identity sign-in for Azure Automation, AKS with Entra ID without kubelogin, Azure Monitor metrics,
+  PostgreSQL flexible server point-in-time restore and parameters.
+- PostgreSQL, Redis and Prometheus; the incident process (Slack, PagerDuty, timeline, post-mortem).
+Runs on PowerShell 7.4 and later, including Azure Automation's PowerShell 7.4 runtime (import Seekapa.Ops.zip).
+'@
         }
     }
 }

@@ -84,7 +84,7 @@ function Get-CmdletMetadata([string] $Path) {
                 }
             }
             [ordered]@{ Name = $command.Name; Verb = $command.Verb; Noun = $command.Noun; Parameters = @($parameters); Sets = @($sets)
-                Outputs = @($command.OutputType.Name) }
+                Outputs = @($command.OutputType.Name); HelpUri = $command.HelpUri }
         }
         ConvertTo-Json -InputObject @($cmdlets) -Depth 8 -Compress
     }
@@ -246,6 +246,13 @@ function Add-Command($Root, $Meta, $Page) {
     }
 
     $links = Add-Node $command 'command:relatedLinks'
+    # Get-Help -Online opens the first related link that has a uri, before the cmdlet's HelpUri: so the page of the
+    # cmdlet's HelpUri comes first, as platyPS writes "Online Version:".
+    if ($Meta.HelpUri) {
+        $link = Add-Node $links 'maml:navigationLink'
+        $null = Add-Node $link 'maml:linkText' 'Online Version:'
+        $null = Add-Node $link 'maml:uri' $Meta.HelpUri
+    }
     foreach ($line in @($Page.Sections['RELATED LINKS']) | Where-Object { $_ -match '^\s*[-*]\s+\S' }) {
         $text, $uri = if ($line -match '\[(.+?)\]\((.*?)\)') { $Matches[1], $Matches[2] } else { ($line -replace '^\s*[-*]\s+', '').Trim(), '' }
         $link = Add-Node $links 'maml:navigationLink'

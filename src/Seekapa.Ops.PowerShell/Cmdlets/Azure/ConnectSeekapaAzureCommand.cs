@@ -19,7 +19,7 @@ namespace Seekapa.Ops.PowerShell.Cmdlets.Azure;
 /// interactive chain, or a given token), checks the token against Resource Manager once, resolves the subscription, and
 /// makes the connection the session default. Never prompts in a session that cannot answer.
 /// </summary>
-[Cmdlet(VerbsCommunications.Connect, "SeekapaAzure", DefaultParameterSetName = InteractiveSet)]
+[Cmdlet(VerbsCommunications.Connect, "SeekapaAzure", HelpUri = HelpLinks.Cmdlets + "Connect-SeekapaAzure.md", DefaultParameterSetName = InteractiveSet)]
 [OutputType(typeof(AzureConnection))]
 public sealed class ConnectSeekapaAzureCommand : SeekapaCmdlet
 {

@@ -6,7 +6,7 @@ using Seekapa.Ops.Core.Kubernetes;
 namespace Seekapa.Ops.PowerShell.Cmdlets.Azure;
 
 /// <summary>`az aks show` / `az aks list`: power and provisioning state, versions, endpoint, Entra, node pools.</summary>
-[Cmdlet(VerbsCommon.Get, "SeekapaAksCluster")]
+[Cmdlet(VerbsCommon.Get, "SeekapaAksCluster", HelpUri = HelpLinks.Cmdlets + "Get-SeekapaAksCluster.md")]
 [OutputType(typeof(AksCluster))]
 public sealed class GetSeekapaAksClusterCommand : AzureCmdlet
 {

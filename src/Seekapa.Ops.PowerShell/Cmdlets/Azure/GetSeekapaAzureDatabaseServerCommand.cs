@@ -5,7 +5,7 @@ using Seekapa.Ops.Core.Kubernetes;
 namespace Seekapa.Ops.PowerShell.Cmdlets.Azure;
 
 /// <summary>az postgres flexible-server show / list: state, FQDN, version, backup window and high availability.</summary>
-[Cmdlet(VerbsCommon.Get, "SeekapaAzureDatabaseServer")]
+[Cmdlet(VerbsCommon.Get, "SeekapaAzureDatabaseServer", HelpUri = HelpLinks.Cmdlets + "Get-SeekapaAzureDatabaseServer.md")]
 [OutputType(typeof(AzureDatabaseServer))]
 public sealed class GetSeekapaAzureDatabaseServerCommand : AzureCmdlet
 {

@@ -10,7 +10,7 @@ namespace Seekapa.Ops.PowerShell.Cmdlets.Azure;
 /// `az monitor metrics list` and the App Insights failed-requests check: one MetricPoint per metric and time stamp. A
 /// metric Azure Monitor cannot serve is a non-terminating MetricUnavailable; the other metrics still come.
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "SeekapaAzureMetric", DefaultParameterSetName = ResourceIdSet)]
+[Cmdlet(VerbsCommon.Get, "SeekapaAzureMetric", HelpUri = HelpLinks.Cmdlets + "Get-SeekapaAzureMetric.md", DefaultParameterSetName = ResourceIdSet)]
 [OutputType(typeof(MetricPoint))]
 public sealed class GetSeekapaAzureMetricCommand : AzureCmdlet
 {

@@ -10,7 +10,7 @@ namespace Seekapa.Ops.PowerShell.Cmdlets.Azure;
 /// Point-in-time restore of a PostgreSQL flexible server into a new server (the runbook's `az postgres server restore`,
 /// whose Single Server is retired). Validates the window and the target name before the one write; ConfirmImpact High.
 /// </summary>
-[Cmdlet(VerbsData.Restore, "SeekapaDatabase", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsData.Restore, "SeekapaDatabase", HelpUri = HelpLinks.Cmdlets + "Restore-SeekapaDatabase.md", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(DatabaseRestore))]
 public sealed class RestoreSeekapaDatabaseCommand : AzureCmdlet
 {

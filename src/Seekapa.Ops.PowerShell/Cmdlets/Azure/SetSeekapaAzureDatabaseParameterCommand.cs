@@ -10,7 +10,7 @@ namespace Seekapa.Ops.PowerShell.Cmdlets.Azure;
 /// reports whether it waits for a restart, and with -Restart restarts the server and waits. ConfirmImpact Medium; the
 /// restart is a High-impact step (it drops every connection) confirmed on its own unless -Force.
 /// </summary>
-[Cmdlet(VerbsCommon.Set, "SeekapaAzureDatabaseParameter", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.Set, "SeekapaAzureDatabaseParameter", HelpUri = HelpLinks.Cmdlets + "Set-SeekapaAzureDatabaseParameter.md", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(AzureDatabaseParameter))]
 public sealed class SetSeekapaAzureDatabaseParameterCommand : AzureCmdlet
 {

@@ -11,7 +11,7 @@ namespace Seekapa.Ops.PowerShell.Cmdlets.Cluster;
 /// Connects to a cluster through a kubeconfig context, or to an AKS cluster through Resource Manager (`az aks
 /// get-credentials` without kubelogin), verifies it, and makes it this session's default.
 /// </summary>
-[Cmdlet(VerbsCommunications.Connect, "SeekapaCluster", DefaultParameterSetName = KubeconfigSet)]
+[Cmdlet(VerbsCommunications.Connect, "SeekapaCluster", HelpUri = HelpLinks.Cmdlets + "Connect-SeekapaCluster.md", DefaultParameterSetName = KubeconfigSet)]
 [OutputType(typeof(ClusterConnection))]
 public sealed class ConnectSeekapaClusterCommand : SeekapaCmdlet
 {

@@ -5,7 +5,7 @@ using Seekapa.Ops.Core.Kubernetes;
 namespace Seekapa.Ops.PowerShell.Cmdlets.Cluster;
 
 /// <summary>Pods with kubectl's exact READY/STATUS/RESTARTS/AGE plus a health verdict and the reason.</summary>
-[Cmdlet(VerbsCommon.Get, "SeekapaPodHealth", DefaultParameterSetName = NamespaceSet)]
+[Cmdlet(VerbsCommon.Get, "SeekapaPodHealth", HelpUri = HelpLinks.Cmdlets + "Get-SeekapaPodHealth.md", DefaultParameterSetName = NamespaceSet)]
 [OutputType(typeof(PodHealth))]
 public sealed class GetSeekapaPodHealthCommand : NamespacedListCmdlet
 {

@@ -6,7 +6,7 @@ using Seekapa.Ops.PowerShell.Infrastructure;
 namespace Seekapa.Ops.PowerShell.Cmdlets.Database;
 
 /// <summary>Connects to a PostgreSQL server, verifies the login, and makes it this session's default database.</summary>
-[Cmdlet(VerbsCommunications.Connect, "SeekapaDatabase", DefaultParameterSetName = ServerSet)]
+[Cmdlet(VerbsCommunications.Connect, "SeekapaDatabase", HelpUri = HelpLinks.Cmdlets + "Connect-SeekapaDatabase.md", DefaultParameterSetName = ServerSet)]
 [OutputType(typeof(DatabaseConnection))]
 public sealed class ConnectSeekapaDatabaseCommand : SeekapaCmdlet
 {

@@ -5,7 +5,7 @@ using Seekapa.Ops.PowerShell.Infrastructure;
 namespace Seekapa.Ops.PowerShell.Cmdlets.Database;
 
 /// <summary>pg_stat_activity: the client sessions with their durations, waits and blockers, or a summary against max_connections.</summary>
-[Cmdlet(VerbsCommon.Get, "SeekapaDatabaseActivity", DefaultParameterSetName = ListSet)]
+[Cmdlet(VerbsCommon.Get, "SeekapaDatabaseActivity", HelpUri = HelpLinks.Cmdlets + "Get-SeekapaDatabaseActivity.md", DefaultParameterSetName = ListSet)]
 [OutputType(typeof(DatabaseActivity), ParameterSetName = [ListSet])]
 [OutputType(typeof(DatabaseActivitySummary), ParameterSetName = [SummarySet])]
 public sealed class GetSeekapaDatabaseActivityCommand : DatabaseCmdlet

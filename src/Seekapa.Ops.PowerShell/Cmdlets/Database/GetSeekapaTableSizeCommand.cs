@@ -5,7 +5,7 @@ using Seekapa.Ops.Core.Errors;
 namespace Seekapa.Ops.PowerShell.Cmdlets.Database;
 
 /// <summary>The runbook's table sizes: total, table and index bytes and estimated rows, largest first.</summary>
-[Cmdlet(VerbsCommon.Get, "SeekapaTableSize")]
+[Cmdlet(VerbsCommon.Get, "SeekapaTableSize", HelpUri = HelpLinks.Cmdlets + "Get-SeekapaTableSize.md")]
 [OutputType(typeof(DatabaseTableSize))]
 public sealed class GetSeekapaTableSizeCommand : DatabaseCmdlet
 {

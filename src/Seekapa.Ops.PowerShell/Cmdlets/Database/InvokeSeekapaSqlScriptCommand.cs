@@ -7,7 +7,7 @@ using Seekapa.Ops.PowerShell.Infrastructure;
 namespace Seekapa.Ops.PowerShell.Cmdlets.Database;
 
 /// <summary>psql -f, in one transaction: every statement of the script commits, or none does.</summary>
-[Cmdlet(VerbsLifecycle.Invoke, "SeekapaSqlScript", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High,
+[Cmdlet(VerbsLifecycle.Invoke, "SeekapaSqlScript", HelpUri = HelpLinks.Cmdlets + "Invoke-SeekapaSqlScript.md", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High,
     DefaultParameterSetName = PathSet)]
 [OutputType(typeof(SqlScriptResult))]
 public sealed class InvokeSeekapaSqlScriptCommand : DatabaseCmdlet

@@ -4,7 +4,7 @@ using Seekapa.Ops.Core.Database;
 namespace Seekapa.Ops.PowerShell.Cmdlets.Database;
 
 /// <summary>ALTER SYSTEM SET name = value, then pg_reload_conf(); reports the context and whether a restart is needed.</summary>
-[Cmdlet(VerbsCommon.Set, "SeekapaDatabaseSetting", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsCommon.Set, "SeekapaDatabaseSetting", HelpUri = HelpLinks.Cmdlets + "Set-SeekapaDatabaseSetting.md", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(DatabaseSettingChange))]
 public sealed class SetSeekapaDatabaseSettingCommand : DatabaseCmdlet
 {

@@ -9,7 +9,7 @@ namespace Seekapa.Ops.PowerShell.Cmdlets.Database;
 /// pg_terminate_backend (or pg_cancel_backend with -Cancel) for sessions given by pid, piped from
 /// Get-SeekapaDatabaseActivity, or selected by -MinDuration and the same filters. Never the command's own session.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Stop, "SeekapaDatabaseQuery", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High,
+[Cmdlet(VerbsLifecycle.Stop, "SeekapaDatabaseQuery", HelpUri = HelpLinks.Cmdlets + "Stop-SeekapaDatabaseQuery.md", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High,
     DefaultParameterSetName = PidSet)]
 [OutputType(typeof(DatabaseQueryStop))]
 public sealed class StopSeekapaDatabaseQueryCommand : DatabaseCmdlet

@@ -5,7 +5,7 @@ using Seekapa.Ops.Core.Errors;
 namespace Seekapa.Ops.PowerShell.Cmdlets.Database;
 
 /// <summary>The runbook's connectivity test: connect, round trips, version, TLS, role, replica or primary, and how full the server is.</summary>
-[Cmdlet(VerbsDiagnostic.Test, "SeekapaDatabaseConnection")]
+[Cmdlet(VerbsDiagnostic.Test, "SeekapaDatabaseConnection", HelpUri = HelpLinks.Cmdlets + "Test-SeekapaDatabaseConnection.md")]
 [OutputType(typeof(DatabaseConnectionTest))]
 public sealed class TestSeekapaDatabaseConnectionCommand : DatabaseCmdlet
 {

@@ -14,7 +14,7 @@ namespace Seekapa.Ops.PowerShell.Cmdlets.Diagnostics;
 /// piped PodHealth would bind its pod name there. Objects piped in go to -For instead; the events are listed once, in
 /// EndProcessing, for all of them.
 /// </remarks>
-[Cmdlet(VerbsCommon.Get, "SeekapaEvent", DefaultParameterSetName = NamespaceSet)]
+[Cmdlet(VerbsCommon.Get, "SeekapaEvent", HelpUri = HelpLinks.Cmdlets + "Get-SeekapaEvent.md", DefaultParameterSetName = NamespaceSet)]
 [OutputType(typeof(ClusterEvent))]
 public sealed class GetSeekapaEventCommand : ClusterCmdlet
 {

@@ -11,7 +11,7 @@ namespace Seekapa.Ops.PowerShell.Cmdlets.Diagnostics;
 /// kubectl logs for many pods at once, with grep built in. Piped pods are collected in Process and read together in
 /// End: the concurrency bound and the -Follow stream count apply to the whole set, and only names are held meanwhile.
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "SeekapaPodLog", DefaultParameterSetName = ByNameSet)]
+[Cmdlet(VerbsCommon.Get, "SeekapaPodLog", HelpUri = HelpLinks.Cmdlets + "Get-SeekapaPodLog.md", DefaultParameterSetName = ByNameSet)]
 [OutputType(typeof(LogLine))]
 public sealed class GetSeekapaPodLogCommand : ClusterCmdlet
 {

@@ -6,7 +6,7 @@ using Seekapa.Ops.Core.Kubernetes.Diagnostics;
 namespace Seekapa.Ops.PowerShell.Cmdlets.Diagnostics;
 
 /// <summary>kubectl top pod: CPU and memory usage from metrics.k8s.io, with kubectl's rounding, plus % of requests and limits.</summary>
-[Cmdlet(VerbsCommon.Get, "SeekapaPodResourceUsage", DefaultParameterSetName = NamespaceSet)]
+[Cmdlet(VerbsCommon.Get, "SeekapaPodResourceUsage", HelpUri = HelpLinks.Cmdlets + "Get-SeekapaPodResourceUsage.md", DefaultParameterSetName = NamespaceSet)]
 [OutputType(typeof(PodResourceUsage))]
 public sealed class GetSeekapaPodResourceUsageCommand : NamespacedListCmdlet
 {

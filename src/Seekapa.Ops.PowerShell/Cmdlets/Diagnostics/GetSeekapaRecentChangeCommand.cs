@@ -7,7 +7,7 @@ namespace Seekapa.Ops.PowerShell.Cmdlets.Diagnostics;
 
 /// <summary>"What changed?": the Deployment and StatefulSet rollouts of a window, newest first, with images before and after.</summary>
 /// <remarks>No -Selector: it would apply to two kinds of workloads and their revisions differently.</remarks>
-[Cmdlet(VerbsCommon.Get, "SeekapaRecentChange", DefaultParameterSetName = NamespaceSet)]
+[Cmdlet(VerbsCommon.Get, "SeekapaRecentChange", HelpUri = HelpLinks.Cmdlets + "Get-SeekapaRecentChange.md", DefaultParameterSetName = NamespaceSet)]
 [OutputType(typeof(RecentChange))]
 public sealed class GetSeekapaRecentChangeCommand : NamespacedCmdlet
 {

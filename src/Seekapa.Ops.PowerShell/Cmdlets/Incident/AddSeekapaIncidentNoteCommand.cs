@@ -3,7 +3,7 @@ using System.Management.Automation;
 namespace Seekapa.Ops.PowerShell.Cmdlets.Incident;
 
 /// <summary>Adds a note to an incident's timeline (the active incident by default).</summary>
-[Cmdlet(VerbsCommon.Add, "SeekapaIncidentNote", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[Cmdlet(VerbsCommon.Add, "SeekapaIncidentNote", HelpUri = HelpLinks.Cmdlets + "Add-SeekapaIncidentNote.md", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(IncidentTimelineEntry))]
 public sealed class AddSeekapaIncidentNoteCommand : IncidentCmdlet
 {

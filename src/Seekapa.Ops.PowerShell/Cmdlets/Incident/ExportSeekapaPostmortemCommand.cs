@@ -6,7 +6,7 @@ using Seekapa.Ops.Core.Incidents;
 namespace Seekapa.Ops.PowerShell.Cmdlets.Incident;
 
 /// <summary>Writes an incident's post-mortem as Markdown.</summary>
-[Cmdlet(VerbsData.Export, "SeekapaPostmortem", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[Cmdlet(VerbsData.Export, "SeekapaPostmortem", HelpUri = HelpLinks.Cmdlets + "Export-SeekapaPostmortem.md", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(FileInfo))]
 public sealed class ExportSeekapaPostmortemCommand : IncidentCmdlet
 {

@@ -4,7 +4,7 @@ using Seekapa.Ops.Core.Incidents;
 namespace Seekapa.Ops.PowerShell.Cmdlets.Incident;
 
 /// <summary>Fills one of the runbook's communication templates (Initial, Update, Resolution) from an incident.</summary>
-[Cmdlet(VerbsCommon.Format, "SeekapaIncidentMessage")]
+[Cmdlet(VerbsCommon.Format, "SeekapaIncidentMessage", HelpUri = HelpLinks.Cmdlets + "Format-SeekapaIncidentMessage.md")]
 [OutputType(typeof(IncidentMessage))]
 public sealed class FormatSeekapaIncidentMessageCommand : IncidentCmdlet
 {

@@ -6,7 +6,7 @@ using Seekapa.Ops.PowerShell.Infrastructure;
 namespace Seekapa.Ops.PowerShell.Cmdlets.Incident;
 
 /// <summary>Reads incidents from the store: the active one, by id, or a list (newest first).</summary>
-[Cmdlet(VerbsCommon.Get, "SeekapaIncident", DefaultParameterSetName = ListSet)]
+[Cmdlet(VerbsCommon.Get, "SeekapaIncident", HelpUri = HelpLinks.Cmdlets + "Get-SeekapaIncident.md", DefaultParameterSetName = ListSet)]
 [OutputType(typeof(Seekapa.Ops.Incident))]
 public sealed class GetSeekapaIncidentCommand : IncidentCmdlet
 {

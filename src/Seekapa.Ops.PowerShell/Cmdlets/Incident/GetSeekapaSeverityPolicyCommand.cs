@@ -4,7 +4,7 @@ using Seekapa.Ops.Core.Incidents;
 namespace Seekapa.Ops.PowerShell.Cmdlets.Incident;
 
 /// <summary>The runbook's severity levels, or a policy file's overrides of them.</summary>
-[Cmdlet(VerbsCommon.Get, "SeekapaSeverityPolicy")]
+[Cmdlet(VerbsCommon.Get, "SeekapaSeverityPolicy", HelpUri = HelpLinks.Cmdlets + "Get-SeekapaSeverityPolicy.md")]
 [OutputType(typeof(SeverityPolicy))]
 public sealed class GetSeekapaSeverityPolicyCommand : IncidentCmdlet
 {

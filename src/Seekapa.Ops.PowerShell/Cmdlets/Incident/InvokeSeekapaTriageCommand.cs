@@ -12,7 +12,7 @@ namespace Seekapa.Ops.PowerShell.Cmdlets.Incident;
 /// The runbook's initial assessment: runs the Kubernetes checks side by side and writes Finding objects, most severe
 /// first, then the overall severity they suggest as a warning. Read-only: it never changes the cluster or the incident.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "SeekapaTriage", DefaultParameterSetName = NamespaceSet)]
+[Cmdlet(VerbsLifecycle.Invoke, "SeekapaTriage", HelpUri = HelpLinks.Cmdlets + "Invoke-SeekapaTriage.md", DefaultParameterSetName = NamespaceSet)]
 [OutputType(typeof(Finding))]
 public sealed class InvokeSeekapaTriageCommand : ClusterCmdlet
 {

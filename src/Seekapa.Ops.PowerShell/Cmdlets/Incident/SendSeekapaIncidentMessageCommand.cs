@@ -7,7 +7,7 @@ using Seekapa.Ops.Core.Integrations;
 namespace Seekapa.Ops.PowerShell.Cmdlets.Incident;
 
 /// <summary>Posts an incident message (or free text) to Slack with chat.postMessage and records it in the incident timeline.</summary>
-[Cmdlet(VerbsCommunications.Send, "SeekapaIncidentMessage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low,
+[Cmdlet(VerbsCommunications.Send, "SeekapaIncidentMessage", HelpUri = HelpLinks.Cmdlets + "Send-SeekapaIncidentMessage.md", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low,
     DefaultParameterSetName = MessageSet)]
 [OutputType(typeof(SlackMessageResult))]
 public sealed class SendSeekapaIncidentMessageCommand : IncidentCmdlet

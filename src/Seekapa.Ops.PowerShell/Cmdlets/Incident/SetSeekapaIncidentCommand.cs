@@ -9,7 +9,7 @@ namespace Seekapa.Ops.PowerShell.Cmdlets.Incident;
 /// Changes an incident's status, severity, lead, impact or next update; each change is a timeline entry. When the status or
 /// lead changes and the incident has a Slack channel, the channel topic follows.
 /// </summary>
-[Cmdlet(VerbsCommon.Set, "SeekapaIncident", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[Cmdlet(VerbsCommon.Set, "SeekapaIncident", HelpUri = HelpLinks.Cmdlets + "Set-SeekapaIncident.md", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(Seekapa.Ops.Incident))]
 public sealed class SetSeekapaIncidentCommand : IncidentCmdlet
 {

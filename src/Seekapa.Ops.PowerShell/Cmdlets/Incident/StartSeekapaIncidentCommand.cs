@@ -11,7 +11,7 @@ namespace Seekapa.Ops.PowerShell.Cmdlets.Incident;
 /// channel with the runbook's topic and acknowledges its PagerDuty incident. Input is checked before anything is stored or
 /// sent; a Slack or PagerDuty failure afterwards is a non-terminating error and the incident is kept.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Start, "SeekapaIncident", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[Cmdlet(VerbsLifecycle.Start, "SeekapaIncident", HelpUri = HelpLinks.Cmdlets + "Start-SeekapaIncident.md", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(Seekapa.Ops.Incident))]
 public sealed class StartSeekapaIncidentCommand : IncidentCmdlet
 {

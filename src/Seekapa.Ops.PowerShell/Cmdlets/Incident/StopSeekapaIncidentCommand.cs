@@ -9,7 +9,7 @@ namespace Seekapa.Ops.PowerShell.Cmdlets.Incident;
 /// Resolves an incident: root cause, resolution, follow-ups; clears it as the session's active incident. Then resolves its
 /// PagerDuty incident and sets its Slack channel topic to Resolved; those failing leave the record resolved (non-terminating).
 /// </summary>
-[Cmdlet(VerbsLifecycle.Stop, "SeekapaIncident", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[Cmdlet(VerbsLifecycle.Stop, "SeekapaIncident", HelpUri = HelpLinks.Cmdlets + "Stop-SeekapaIncident.md", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(Seekapa.Ops.Incident))]
 public sealed class StopSeekapaIncidentCommand : IncidentCmdlet
 {

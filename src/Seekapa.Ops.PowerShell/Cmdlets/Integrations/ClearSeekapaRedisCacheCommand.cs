@@ -9,7 +9,7 @@ namespace Seekapa.Ops.PowerShell.Cmdlets.Integrations;
 /// The runbook's `redis-cli FLUSHDB` (FLUSHALL only with -AllDatabases). Before asking, it connects and counts the keys
 /// (DBSIZE), so that -WhatIf and -Confirm say how many would go; -WhatIf sends no flush.
 /// </summary>
-[Cmdlet(VerbsCommon.Clear, "SeekapaRedisCache", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High,
+[Cmdlet(VerbsCommon.Clear, "SeekapaRedisCache", HelpUri = HelpLinks.Cmdlets + "Clear-SeekapaRedisCache.md", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High,
     DefaultParameterSetName = DatabaseSet)]
 [OutputType(typeof(RedisFlushResult))]
 public sealed class ClearSeekapaRedisCacheCommand : RedisCmdlet

@@ -4,7 +4,7 @@ using Seekapa.Ops.Core.Redis;
 namespace Seekapa.Ops.PowerShell.Cmdlets.Integrations;
 
 /// <summary>`redis-cli INFO stats` as typed numbers, for one or many endpoints; each endpoint fails on its own.</summary>
-[Cmdlet(VerbsCommon.Get, "SeekapaRedisStats")]
+[Cmdlet(VerbsCommon.Get, "SeekapaRedisStats", HelpUri = HelpLinks.Cmdlets + "Get-SeekapaRedisStats.md")]
 [OutputType(typeof(RedisStats))]
 public sealed class GetSeekapaRedisStatsCommand : RedisCmdlet
 {

@@ -12,7 +12,7 @@ namespace Seekapa.Ops.PowerShell.Cmdlets.Integrations;
 /// The runbook's `curl http://prometheus:9090/api/v1/query`: instant or range PromQL queries, one object per sample, each
 /// label of the series added as a property of its own (so Format-Table status, instance, Value works).
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "SeekapaPrometheusQuery", DefaultParameterSetName = InstantSet)]
+[Cmdlet(VerbsLifecycle.Invoke, "SeekapaPrometheusQuery", HelpUri = HelpLinks.Cmdlets + "Invoke-SeekapaPrometheusQuery.md", DefaultParameterSetName = InstantSet)]
 [OutputType(typeof(PrometheusSample))]
 public sealed class InvokeSeekapaPrometheusQueryCommand : SeekapaCmdlet
 {

@@ -7,7 +7,7 @@ using Seekapa.Ops.PowerShell.Infrastructure;
 namespace Seekapa.Ops.PowerShell.Cmdlets.Integrations;
 
 /// <summary>The runbook's /health checks: many URIs in parallel, each a result (never an exception for network trouble).</summary>
-[Cmdlet(VerbsDiagnostic.Test, "SeekapaEndpoint")]
+[Cmdlet(VerbsDiagnostic.Test, "SeekapaEndpoint", HelpUri = HelpLinks.Cmdlets + "Test-SeekapaEndpoint.md")]
 [OutputType(typeof(EndpointCheck))]
 public sealed class TestSeekapaEndpointCommand : SeekapaCmdlet
 {

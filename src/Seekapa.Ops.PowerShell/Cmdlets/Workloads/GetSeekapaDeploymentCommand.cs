@@ -5,7 +5,7 @@ using Seekapa.Ops.Core.Kubernetes.Rollouts;
 namespace Seekapa.Ops.PowerShell.Cmdlets.Workloads;
 
 /// <summary>Deployments as kubectl get deployment -o wide shows them, plus revision and rollout state.</summary>
-[Cmdlet(VerbsCommon.Get, "SeekapaDeployment", DefaultParameterSetName = NamespaceSet)]
+[Cmdlet(VerbsCommon.Get, "SeekapaDeployment", HelpUri = HelpLinks.Cmdlets + "Get-SeekapaDeployment.md", DefaultParameterSetName = NamespaceSet)]
 [OutputType(typeof(Deployment))]
 public sealed class GetSeekapaDeploymentCommand : NamespacedListCmdlet
 {

@@ -4,7 +4,7 @@ using Seekapa.Ops.Core.Kubernetes.Rollouts;
 namespace Seekapa.Ops.PowerShell.Cmdlets.Workloads;
 
 /// <summary>kubectl rollout history: one object per revision, sorted, with change-cause, images and which one is current.</summary>
-[Cmdlet(VerbsCommon.Get, "SeekapaRolloutHistory")]
+[Cmdlet(VerbsCommon.Get, "SeekapaRolloutHistory", HelpUri = HelpLinks.Cmdlets + "Get-SeekapaRolloutHistory.md")]
 [OutputType(typeof(RolloutRevision))]
 public sealed class GetSeekapaRolloutHistoryCommand : WorkloadCmdlet
 {

@@ -5,7 +5,7 @@ using Seekapa.Ops.Core.Kubernetes.Rollouts;
 namespace Seekapa.Ops.PowerShell.Cmdlets.Workloads;
 
 /// <summary>kubectl rollout undo with its exact semantics, ShouldProcess showing the template diff, and an optional wait.</summary>
-[Cmdlet(VerbsLifecycle.Invoke, "SeekapaRollback", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsLifecycle.Invoke, "SeekapaRollback", HelpUri = HelpLinks.Cmdlets + "Invoke-SeekapaRollback.md", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(RollbackResult))]
 public sealed class InvokeSeekapaRollbackCommand : RolloutWaitingCmdlet
 {

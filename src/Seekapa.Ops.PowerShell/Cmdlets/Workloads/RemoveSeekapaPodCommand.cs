@@ -7,7 +7,7 @@ using Seekapa.Ops.PowerShell.Completers;
 namespace Seekapa.Ops.PowerShell.Cmdlets.Workloads;
 
 /// <summary>kubectl delete pod: one deletion per pod, each confirmed by ShouldProcess; a failure does not stop the rest.</summary>
-[Cmdlet(VerbsCommon.Remove, "SeekapaPod", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.Remove, "SeekapaPod", HelpUri = HelpLinks.Cmdlets + "Remove-SeekapaPod.md", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(PodRemoval))]
 public sealed class RemoveSeekapaPodCommand : ClusterCmdlet
 {

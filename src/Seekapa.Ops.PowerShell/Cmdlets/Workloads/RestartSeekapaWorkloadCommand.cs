@@ -6,7 +6,7 @@ using Seekapa.Ops.Core.Kubernetes.Workloads;
 namespace Seekapa.Ops.PowerShell.Cmdlets.Workloads;
 
 /// <summary>kubectl rollout restart: a new restartedAt annotation on the pod template; the controller replaces every pod.</summary>
-[Cmdlet(VerbsLifecycle.Restart, "SeekapaWorkload", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsLifecycle.Restart, "SeekapaWorkload", HelpUri = HelpLinks.Cmdlets + "Restart-SeekapaWorkload.md", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(WorkloadChange))]
 public sealed class RestartSeekapaWorkloadCommand : RolloutWaitingCmdlet
 {

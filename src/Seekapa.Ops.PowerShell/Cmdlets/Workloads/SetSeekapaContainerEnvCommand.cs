@@ -9,7 +9,7 @@ using Seekapa.Ops.Core.Kubernetes.Workloads;
 namespace Seekapa.Ops.PowerShell.Cmdlets.Workloads;
 
 /// <summary>kubectl set env: variables set, replaced in place, or removed in the selected containers of the pod template.</summary>
-[Cmdlet(VerbsCommon.Set, "SeekapaContainerEnv", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.Set, "SeekapaContainerEnv", HelpUri = HelpLinks.Cmdlets + "Set-SeekapaContainerEnv.md", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(WorkloadChange))]
 public sealed class SetSeekapaContainerEnvCommand : WorkloadCmdlet
 {

@@ -8,7 +8,7 @@ namespace Seekapa.Ops.PowerShell.Cmdlets.Workloads;
 /// The four parameter sets make "at least one quantity" a binding-time rule: each set requires one quantity and admits
 /// only the ones after it, so any combination resolves to exactly one set and none resolves to no set.
 /// </remarks>
-[Cmdlet(VerbsCommon.Set, "SeekapaContainerResource", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.Set, "SeekapaContainerResource", HelpUri = HelpLinks.Cmdlets + "Set-SeekapaContainerResource.md", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(WorkloadChange))]
 public sealed class SetSeekapaContainerResourceCommand : WorkloadCmdlet
 {

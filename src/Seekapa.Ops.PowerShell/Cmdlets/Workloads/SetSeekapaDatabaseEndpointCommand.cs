@@ -14,7 +14,7 @@ namespace Seekapa.Ops.PowerShell.Cmdlets.Workloads;
 /// of the connection string in one Secret key, keeping the credentials, then optionally restarts the workload that reads
 /// it and waits for the rollout. Get-SeekapaAzureDatabaseServer pipes its FullyQualifiedDomainName into -Server.
 /// </summary>
-[Cmdlet(VerbsCommon.Set, "SeekapaDatabaseEndpoint", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High,
+[Cmdlet(VerbsCommon.Set, "SeekapaDatabaseEndpoint", HelpUri = HelpLinks.Cmdlets + "Set-SeekapaDatabaseEndpoint.md", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High,
     DefaultParameterSetName = SecretOnlySet)]
 [OutputType(typeof(DatabaseEndpointChange))]
 public sealed class SetSeekapaDatabaseEndpointCommand : ClusterCmdlet

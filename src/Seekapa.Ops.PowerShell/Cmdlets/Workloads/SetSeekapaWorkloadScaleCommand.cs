@@ -4,7 +4,7 @@ using Seekapa.Ops.Core.Kubernetes.Workloads;
 namespace Seekapa.Ops.PowerShell.Cmdlets.Workloads;
 
 /// <summary>kubectl scale deployment/statefulset through the /scale subresource.</summary>
-[Cmdlet(VerbsCommon.Set, "SeekapaWorkloadScale", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsCommon.Set, "SeekapaWorkloadScale", HelpUri = HelpLinks.Cmdlets + "Set-SeekapaWorkloadScale.md", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(WorkloadChange))]
 public sealed class SetSeekapaWorkloadScaleCommand : WorkloadCmdlet
 {

@@ -4,7 +4,7 @@ using Seekapa.Ops.Core.Kubernetes.Rollouts;
 namespace Seekapa.Ops.PowerShell.Cmdlets.Workloads;
 
 /// <summary>kubectl rollout status: watches the workload until its rollout completes, fails or times out.</summary>
-[Cmdlet(VerbsLifecycle.Wait, "SeekapaRollout")]
+[Cmdlet(VerbsLifecycle.Wait, "SeekapaRollout", HelpUri = HelpLinks.Cmdlets + "Wait-SeekapaRollout.md")]
 [OutputType(typeof(RolloutStatus))]
 public sealed class WaitSeekapaRolloutCommand : RolloutWaitingCmdlet
 {
