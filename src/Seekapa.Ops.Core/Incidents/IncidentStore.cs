@@ -149,7 +149,7 @@ public sealed class IncidentStore : IIncidentStore
     /// <summary>The document text of an incident, exactly as stored.</summary>
     public static string Serialize(Incident incident) => IncidentStoreDocument.Serialize(incident);
 
-    /// <summary>Creates the folder (and missing parents) owner-only on Unix; an existing folder keeps the mode its owner gave it.</summary>
+    /// <summary>Creates the folder owner-only on Unix (its contents are then closed to others whatever the parents allow); an existing folder keeps the mode its owner gave it.</summary>
     internal static void CreateDirectory(string directory)
     {
         if (OperatingSystem.IsWindows())
