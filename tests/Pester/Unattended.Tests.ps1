@@ -11,6 +11,29 @@ BeforeAll {
     $script:Redis = Start-TestRedis
     $script:Ns = 'seekapa-production'
 
+    # A Slack Web API stand-in on 127.0.0.1 for Send-SeekapaIncidentMessage: it records each call and answers chat.postMessage
+    # as Slack does ({"ok": true, "channel", "ts"}).
+    $free = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $free.Start(); $slackPort = $free.LocalEndpoint.Port; $free.Stop()
+    $script:SlackUrl = "http://127.0.0.1:$slackPort/api/"
+    $script:SlackListener = [System.Net.HttpListener]::new()
+    $SlackListener.Prefixes.Add("http://127.0.0.1:$slackPort/")
+    $SlackListener.Start()
+    $script:SlackCalls = [System.Collections.Concurrent.ConcurrentQueue[string]]::new()
+    $script:SlackServer = [powershell]::Create().AddScript({
+            param($Listener, $Calls)
+            while ($Listener.IsListening) {
+                try { $context = $Listener.GetContext() } catch { break }
+                $body = [System.IO.StreamReader]::new($context.Request.InputStream).ReadToEnd()
+                $Calls.Enqueue("$($context.Request.Url.AbsolutePath) $body")
+                $answer = [Text.Encoding]::UTF8.GetBytes('{"ok":true,"channel":"C0UNATTEND","ts":"1700000000.000100"}')
+                $context.Response.ContentType = 'application/json; charset=utf-8'
+                $context.Response.OutputStream.Write($answer, 0, $answer.Length)
+                $context.Response.Close()
+            }
+        }).AddArgument($SlackListener).AddArgument($SlackCalls)
+    $null = $SlackServer.BeginInvoke()
+
     function Invoke-Kubectl {
         $out = & kubectl --kubeconfig $Sandbox.Kubeconfig @args 2>&1
         if ($LASTEXITCODE -ne 0) { throw "kubectl $($args -join ' ') failed ($LASTEXITCODE): $out" }
@@ -68,6 +91,8 @@ $Body
 }
 
 AfterAll {
+    if ($script:SlackListener) { $SlackListener.Stop(); $SlackListener.Close() }
+    if ($script:SlackServer) { $SlackServer.Dispose() }
     if ($script:Redis) { Stop-TestRedis $script:Redis }
     if ($script:Pg) { Stop-TestPostgres $script:Pg }
     if ($script:Sandbox) { Stop-Sandbox $script:Sandbox }
@@ -94,6 +119,8 @@ Describe 'Every state-changing cmdlet runs unattended under pwsh -NonInteractive
 `$env:SEEKAPA_INCIDENT_PATH = '$Incidents'
 `$incident = Start-SeekapaIncident SEV3 'Unattended $Mode' $Waiver
 Add-SeekapaIncidentNote 'running unattended' $Waiver
+`$env:SLACK_BOT_TOKEN = 'xoxb-unattended-test'
+`$null = Format-SeekapaIncidentMessage Initial | Send-SeekapaIncidentMessage -Channel '#$Name' -SlackApiUrl '$SlackUrl' $Waiver
 `$null = Set-SeekapaIncident -Status Identified $Waiver
 `$null = Remove-SeekapaPod $Pod -GracePeriod 0 $Waiver $Force
 `$null = Set-SeekapaContainerEnv $Name -Env @{ MODE = 'b' } $Waiver
@@ -161,6 +188,10 @@ Export-SeekapaPostmortem -Path '$Postmortem' -Force $Waiver
     It 'made every Azure change (<Mode>)' {
         $Run.Output | Should -Match 'RESTORE=Ready'
         $Run.Output | Should -Match 'PARAMETER=400 RESTARTED=True'
+    }
+
+    It 'posted the incident message to Slack (<Mode>)' {
+        @($SlackCalls.ToArray() | Where-Object { $_ -like '/api/chat.postMessage *' -and $_ -like "*#$Name*" }).Count | Should -Be 1
     }
 
     It 'recorded the incident from start to stop, with the post-mortem overwritten (<Mode>)' {
