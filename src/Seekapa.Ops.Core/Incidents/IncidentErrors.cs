@@ -38,4 +38,22 @@ public static class IncidentErrors
 
     public static SeekapaException PolicyNotFound(string path) => new("SeverityPolicyNotFound", FailureCategory.ObjectNotFound,
         $"The severity policy file '{path}' does not exist.", path);
+
+    // The cluster store (kubernetes://namespace) and the choice of store (-Store, $env:SEEKAPA_INCIDENT_STORE).
+
+    public static SeekapaException CorruptObject(string where, Exception inner) => new("IncidentStoreCorrupt", FailureCategory.InvalidData,
+        $"The incident record {where} is not a valid incident document: {inner.Message} It was left untouched.", where,
+        "Repair or delete the object (kubectl edit / kubectl delete); nothing was written to it.", inner);
+
+    public static SeekapaException Contended(string where, int attempts) => new("IncidentStoreBusy", FailureCategory.ResourceUnavailable,
+        $"The incident record {where} kept changing under {attempts} attempts to update it (409 Conflict each time).", where,
+        "Retry; the other writers' changes are stored.");
+
+    public static SeekapaException StoreNamespaceNotFound(string @namespace, string context) => new("IncidentStoreNamespaceNotFound",
+        FailureCategory.ObjectNotFound, $"The incident store namespace '{@namespace}' does not exist in the cluster of context '{context}'.",
+        @namespace, $"Create it (kubectl create namespace {@namespace}) or name another one in kubernetes://<namespace>.");
+
+    public static SeekapaException InvalidStore(string store, string reason) => new("IncidentStoreInvalid", FailureCategory.InvalidArgument,
+        $"'{store}' is not an incident store: {reason}", store,
+        "Give a folder path, or kubernetes://<namespace> (optionally kubernetes://<namespace>?context=<kubeconfig context>).");
 }

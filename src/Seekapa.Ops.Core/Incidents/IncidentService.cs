@@ -20,14 +20,14 @@ public sealed class IncidentService
     private readonly TimeProvider _clock;
     private readonly IReadOnlyList<SeverityPolicy> _policy;
 
-    public IncidentService(IncidentStore store, IReadOnlyList<SeverityPolicy>? policy = null, TimeProvider? clock = null)
+    public IncidentService(IIncidentStore store, IReadOnlyList<SeverityPolicy>? policy = null, TimeProvider? clock = null)
     {
         Store = store;
         _policy = policy ?? SeverityPolicyCatalog.Runbook;
         _clock = clock ?? TimeProvider.System;
     }
 
-    public IncidentStore Store { get; }
+    public IIncidentStore Store { get; }
 
     public Incident Start(IncidentStart start, string actor)
     {

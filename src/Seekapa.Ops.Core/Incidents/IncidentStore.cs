@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace Seekapa.Ops.Core.Incidents;
 
@@ -8,19 +7,15 @@ namespace Seekapa.Ops.Core.Incidents;
 /// One JSON document per incident in a directory. Writes are atomic (a temp file in the same directory, flushed, then
 /// renamed over the old one), so a crash mid-write leaves the previous document. Read-modify-write runs under an
 /// exclusive lock on "&lt;id&gt;.lock" (FileShare.None: an OS-level lock, so it holds across runspaces and processes).
-/// Readers take no lock: a rename swaps the whole document at once.
+/// Readers take no lock: a rename swaps the whole document at once. On Unix the folder is created 0700 and every file
+/// 0600: incident records name people, systems and what went wrong, and are the owner's alone (as ~/.kube/config is).
 /// </summary>
-public sealed class IncidentStore
+public sealed class IncidentStore : IIncidentStore
 {
     public const string EnvironmentVariable = "SEEKAPA_INCIDENT_PATH";
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter() },
-    };
+    private const UnixFileMode OwnerOnlyDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     public IncidentStore(string directory, TimeSpan? lockTimeout = null)
     {
@@ -31,6 +26,8 @@ public sealed class IncidentStore
     public string Directory { get; }
 
     public TimeSpan LockTimeout { get; }
+
+    public string Location => Directory;
 
     /// <summary>$env:SEEKAPA_INCIDENT_PATH, else LocalApplicationData/Seekapa.Ops/incidents.</summary>
     public static string DefaultDirectory()
@@ -53,7 +50,7 @@ public sealed class IncidentStore
     /// </summary>
     public Incident Create(Incident incident, string baseId)
     {
-        System.IO.Directory.CreateDirectory(Directory);
+        CreateDirectory(Directory);
         foreach (var id in IncidentIds.Candidates(Normalize(baseId)))
         {
             var path = PathOf(id);
@@ -150,7 +147,32 @@ public sealed class IncidentStore
     }
 
     /// <summary>The document text of an incident, exactly as stored.</summary>
-    public static string Serialize(Incident incident) => JsonSerializer.Serialize(incident, Json);
+    public static string Serialize(Incident incident) => IncidentStoreDocument.Serialize(incident);
+
+    /// <summary>Creates the folder owner-only on Unix (its contents are then closed to others whatever the parents allow); an existing folder keeps the mode its owner gave it.</summary>
+    internal static void CreateDirectory(string directory)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            System.IO.Directory.CreateDirectory(directory);
+        }
+        else
+        {
+            System.IO.Directory.CreateDirectory(directory, OwnerOnlyDirectory);
+        }
+    }
+
+    /// <summary>Options for a file this store creates: owner read/write only on Unix.</summary>
+    private static FileStreamOptions CreateOptions(FileMode mode, FileAccess access, FileShare share)
+    {
+        var options = new FileStreamOptions { Mode = mode, Access = access, Share = share };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = OwnerOnlyFile;
+        }
+
+        return options;
+    }
 
     private static Incident? Read(string path)
     {
@@ -173,15 +195,7 @@ public sealed class IncidentStore
 
         try
         {
-            var incident = JsonSerializer.Deserialize<Incident>(text, Json);
-            if (incident is null || string.IsNullOrEmpty(incident.Id))
-            {
-                throw new JsonException("the document has no incident id.");
-            }
-
-            incident.FollowUps ??= new List<string>();
-            incident.Timeline ??= new List<IncidentTimelineEntry>();
-            return incident;
+            return IncidentStoreDocument.Parse(text);
         }
         catch (JsonException ex)
         {
@@ -195,8 +209,8 @@ public sealed class IncidentStore
         var temp = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileNameWithoutExtension(target)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-            JsonSerializer.Serialize(stream, incident, Json);
+            using var stream = new FileStream(temp, CreateOptions(FileMode.CreateNew, FileAccess.Write, FileShare.None));
+            JsonSerializer.Serialize(stream, incident, IncidentStoreDocument.Json);
             stream.Flush(flushToDisk: true);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -235,7 +249,7 @@ public sealed class IncidentStore
             try
             {
                 // Lock files are left in place: deleting one would let a waiter lock an unlinked inode.
-                return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                return new FileStream(lockPath, CreateOptions(FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
             }
             catch (IOException) when (clock.Elapsed < LockTimeout)
             {
@@ -249,11 +263,7 @@ public sealed class IncidentStore
         }
     }
 
-    private static string Normalize(string id)
-    {
-        var normalized = id.Trim().ToLowerInvariant();
-        return IncidentIds.IsValid(normalized) ? normalized : throw IncidentErrors.InvalidId(id);
-    }
+    private static string Normalize(string id) => IncidentStoreDocument.Normalize(id);
 
     private static void TryDelete(string path)
     {

@@ -29,28 +29,34 @@ public abstract class ClusterCmdlet : SeekapaCmdlet
 
     protected ClusterSession Session => _session ??= ResolveSession();
 
-    private ClusterSession ResolveSession()
+    private ClusterSession ResolveSession() => ResolveSession(Connection, Kubeconfig is null ? null : GetUnresolvedProviderPathFromPSPath(Kubeconfig),
+        Context, WriteVerbose);
+
+    /// <summary>
+    /// The one connection resolution of the module, also used by cmdlets that reach the cluster without being cluster
+    /// cmdlets (the incident store in a namespace). <paramref name="kubeconfig"/> is a provider path already resolved.
+    /// </summary>
+    internal static ClusterSession ResolveSession(ClusterConnection? connection, string? kubeconfig, string? context, Action<string> verbose)
     {
-        if (Connection is not null)
+        if (connection is not null)
         {
-            return ClusterSession.FromConnection(Connection);
+            return ClusterSession.FromConnection(connection);
         }
 
         var state = RunspaceState.Current;
-        if (Context is null && Kubeconfig is null && state.DefaultCluster is { } current)
+        if (context is null && kubeconfig is null && state.DefaultCluster is { } current)
         {
             return ClusterSession.FromConnection(current);
         }
 
-        var kubeconfig = Kubeconfig is null ? null : GetUnresolvedProviderPathFromPSPath(Kubeconfig);
-        var key = SessionKey(kubeconfig, Context);
+        var key = SessionKey(kubeconfig, context);
         if (state.ImplicitSessions.TryGetValue(key, out var cached))
         {
             return cached;
         }
 
-        var session = ClusterSession.Open(new ClusterTarget(kubeconfig, Context));
-        WriteVerbose($"Using context '{session.Connection.Context}' ({session.Connection.Server}) from {session.Connection.KubeconfigPath}.");
+        var session = ClusterSession.Open(new ClusterTarget(kubeconfig, context));
+        verbose($"Using context '{session.Connection.Context}' ({session.Connection.Server}) from {session.Connection.KubeconfigPath}.");
         state.ImplicitSessions[key] = session;
         return session;
     }

@@ -77,6 +77,25 @@ public abstract class SeekapaCmdlet : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>
+    /// The module's one rule for the extra confirmation of a dangerous step inside a change ShouldProcess already allowed
+    /// (scale to 0, a database restart, deletion without a grace period). The step counts as ConfirmImpact High, so it
+    /// is asked once, and only when nothing else asked or waived it: -Force skips it (PowerShell's meaning of -Force:
+    /// skip ShouldContinue); -Confirm (ShouldProcess already asked) or -Confirm:$false skip it; so does a
+    /// $ConfirmPreference below High (ShouldProcess already asked) or 'None' (unattended: nothing may prompt).
+    /// Only with the default preference High is it a ShouldContinue; "Yes to All" covers the rest of the command.
+    /// </summary>
+    protected bool ConfirmDangerous(bool force, string query, string caption, ref bool yesToAll, ref bool noToAll)
+    {
+        if (force || MyInvocation.BoundParameters.ContainsKey("Confirm"))
+        {
+            return true;
+        }
+
+        var preference = SessionState.PSVariable.GetValue("ConfirmPreference") is ConfirmImpact p ? p : ConfirmImpact.High;
+        return preference != ConfirmImpact.High || ShouldContinue(query, caption, ref yesToAll, ref noToAll);
+    }
+
     private void Guard(Action body)
     {
         try

@@ -45,6 +45,11 @@ internal static class BuiltInResources
         });
         registry.Add(new ResourceDefinition
         {
+            Group = "", Version = "v1", Plural = "configmaps", Singular = "configmap", Kind = "ConfigMap",
+            Namespaced = true, ShortNames = ["cm"], Hooks = new ConfigMapHooks(),
+        });
+        registry.Add(new ResourceDefinition
+        {
             Group = "apps", Version = "v1", Plural = "deployments", Singular = "deployment", Kind = "Deployment",
             Namespaced = true, ShortNames = ["deploy"], Categories = ["all"], Hooks = WorkloadHooks.Deployment(),
         });

@@ -89,9 +89,9 @@ internal sealed partial class SecretHooks : ResourceHooks
         }
     }
 
-    private static bool IsTrue(JsonNode? node) => node is JsonValue v && v.GetValueKind() == JsonValueKind.True;
+    internal static bool IsTrue(JsonNode? node) => node is JsonValue v && v.GetValueKind() == JsonValueKind.True;
 
-    private static StatusCause ImmutableForbidden(string field) =>
+    internal static StatusCause ImmutableForbidden(string field) =>
         new("FieldValueForbidden", "Forbidden: field is immutable when `immutable` is set", field);
 
     /// <summary>ValidateSecret's data checks: every key a config key (validation.IsConfigMapKey, one cause per problem), at most 1 MiB in all.</summary>
@@ -117,7 +117,8 @@ internal sealed partial class SecretHooks : ResourceHooks
         return causes;
     }
 
-    private static IEnumerable<string> KeyProblems(string key)
+    /// <summary>validation.IsConfigMapKey: shared by Secrets and ConfigMaps.</summary>
+    internal static IEnumerable<string> KeyProblems(string key)
     {
         if (key.Length > 253)
         {
@@ -137,10 +138,10 @@ internal sealed partial class SecretHooks : ResourceHooks
         }
     }
 
-    private static string Quote(string s) => JsonValue.Create(s).ToJsonString();
+    internal static string Quote(string s) => JsonValue.Create(s).ToJsonString();
 
     /// <summary>Go's base64.StdEncoding is strict: the standard alphabet, padding to a multiple of 4, nothing else.</summary>
-    private static int? IllegalBase64At(string text)
+    internal static int? IllegalBase64At(string text)
     {
         var padding = 0;
         for (var i = 0; i < text.Length; i++)
@@ -163,7 +164,7 @@ internal sealed partial class SecretHooks : ResourceHooks
     private static long DecodedLength(string base64) =>
         base64.Length / 4 * 3 - (base64.EndsWith("==", StringComparison.Ordinal) ? 2 : base64.EndsWith('=') ? 1 : 0);
 
-    private static string Describe(JsonNode? value) => value switch
+    internal static string Describe(JsonNode? value) => value switch
     {
         JsonObject => "object",
         JsonArray => "array",

@@ -41,6 +41,10 @@ internal static partial class WriteValidation
         {
             SecretHooks.ValidateUpdate(obj, old, causes);
         }
+        if (resource.Group.Length == 0 && resource.Plural == "configmaps" && old is not null)
+        {
+            ConfigMapHooks.ValidateUpdate(obj, old, causes);
+        }
         return causes;
     }
 

@@ -24,7 +24,7 @@ namespace Seekapa.Ops.Sandbox.Scenarios;
 /// </summary>
 internal sealed class ScenarioLoader(ResourceService service, DateTimeOffset origin, Telemetry.ScenarioTelemetry? telemetry = null)
 {
-    private static readonly string[] CreationOrder = ["Namespace", "Node", "Secret", "Deployment", "StatefulSet", "DaemonSet", "Job", "ReplicaSet", "ControllerRevision", "Pod", "Event"];
+    private static readonly string[] CreationOrder = ["Namespace", "Node", "Secret", "ConfigMap", "Deployment", "StatefulSet", "DaemonSet", "Job", "ReplicaSet", "ControllerRevision", "Pod", "Event"];
 
     private readonly HashSet<string> _loading = new(StringComparer.Ordinal);
     private readonly List<string> _crashingImages = [];

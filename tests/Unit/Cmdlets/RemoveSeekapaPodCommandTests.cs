@@ -103,17 +103,49 @@ public sealed class RemoveSeekapaPodCommandTests(WorkloadSandbox sandbox) : Work
         Assert.NotNull((await PodAsync(pods[0]))?["metadata"]?["deletionTimestamp"]);
     }
 
-    [Fact]
-    public async Task ForceDeletesAtOnceWithGracePeriodZero()
+    [Theory]
+    [InlineData("", "-Force")]
+    [InlineData("", "-Confirm:$false")]
+    [InlineData("$ConfirmPreference = 'None'; ", "")]
+    public async Task GracePeriodZeroDeletesAtOnceWithoutAPromptWhenForcedOrUnattended(string preference, string waiver)
     {
         var (_, pods) = await PodsAsync(1);
 
-        var result = Run($"Remove-SeekapaPod {pods[0]} -Namespace {Ns} -Force -Confirm:$false -Kubeconfig $kc");
+        var result = Run($"{preference}Remove-SeekapaPod {pods[0]} -Namespace {Ns} -GracePeriod 0 {waiver} -Kubeconfig $kc");
 
+        Assert.Empty(result.Errors);
         var removal = Assert.IsType<PodRemoval>(Assert.Single(result.Output).BaseObject);
         Assert.Equal(PodRemovalOutcome.Deleted, removal.Outcome);
         Assert.Equal(0L, removal.GracePeriod);
         Assert.Null(await PodAsync(pods[0]));
+    }
+
+    [Fact]
+    public async Task ForceAloneOnlySkipsConfirmationsAndDeletesGracefully()
+    {
+        var (_, pods) = await PodsAsync(1);
+
+        var result = Run($"Remove-SeekapaPod {pods[0]} -Namespace {Ns} -Force -Kubeconfig $kc");
+
+        Assert.Empty(result.Errors);
+        var removal = Assert.IsType<PodRemoval>(Assert.Single(result.Output).BaseObject);
+        Assert.Equal(PodRemovalOutcome.Terminating, removal.Outcome);
+        Assert.NotNull((await PodAsync(pods[0]))?["metadata"]?["deletionTimestamp"]);
+    }
+
+    [Fact]
+    public async Task GracePeriodZeroWithTheDefaultPreferenceAsksAndAHostThatCannotAskDeletesNothing()
+    {
+        var (_, pods) = await PodsAsync(1);
+        var deletes = Sandbox.CountRequests(PodsPath, "DELETE");
+
+        // The test host has no UI: ShouldContinue fails there, as it does under pwsh -NonInteractive.
+        var result = Run($"Remove-SeekapaPod {pods[0]} -Namespace {Ns} -GracePeriod 0 -Kubeconfig $kc");
+
+        Assert.StartsWith("HostFunctionNotImplemented,", Assert.Single(result.Errors).FullyQualifiedErrorId, StringComparison.Ordinal);
+        Assert.Empty(result.Output);
+        Assert.Equal(0, deletes.Hits);
+        Assert.Null((await PodAsync(pods[0]))!["metadata"]!["deletionTimestamp"]);
     }
 
     [Fact]

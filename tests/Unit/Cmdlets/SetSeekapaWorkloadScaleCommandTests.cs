@@ -61,7 +61,8 @@ public sealed class SetSeekapaWorkloadScaleCommandTests(WorkloadSandbox sandbox)
     public async Task CurrentReplicasMatchUpdatesTheScaleWithItsResourceVersion()
     {
         var name = WorkloadSandbox.UniqueName("scale");
-        await Sandbox.CreateBackendAsync(name, replicas: 3);
+        // Settled: a controller status write between the read and the conditional PUT would (rightly) cost a retry.
+        await Sandbox.CreateSettledBackendAsync(name, replicas: 3);
         var puts = Sandbox.CountRequests(WorkloadSandbox.DeploymentPath(name) + "/scale", "PUT");
 
         var change = SingleChange(Run($"Set-SeekapaWorkloadScale {name} -Replicas 4 -CurrentReplicas 3 -Namespace {Ns} -Kubeconfig $kc"));

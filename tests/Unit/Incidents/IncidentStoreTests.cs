@@ -162,6 +162,26 @@ public sealed class IncidentStoreTests : IDisposable
     }
 
     [Fact]
+    public void OnUnixTheStoreFolderIsCreatedOwnerOnlyAndSoIsEveryFile()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // Windows: the user's profile ACLs apply; there are no mode bits to assert.
+        }
+
+        var folder = Path.Combine(_dir.Path, "nested", "incidents");
+        var store = new IncidentStore(folder);
+        var incident = Service(store).Start(new IncidentStart(IncidentSeverity.SEV2, "Private"), "alice");
+        Service(store).AddNote(incident.Id, "rewritten by rename", "alice");
+
+        const UnixFileMode ownerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        const UnixFileMode ownerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        Assert.Equal(ownerOnlyFolder, File.GetUnixFileMode(folder));
+        Assert.Equal(ownerOnlyFile, File.GetUnixFileMode(store.PathOf(incident.Id)));
+        Assert.Equal(ownerOnlyFile, File.GetUnixFileMode(Path.ChangeExtension(store.PathOf(incident.Id), ".lock")));
+    }
+
+    [Fact]
     public void ListIsNewestFirst()
     {
         var service = Service();

@@ -11,10 +11,10 @@ public sealed class PodRemover(ClusterSession session, TimeProvider? clock = nul
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
     /// <summary>
-    /// kubectl's grace period rules: --force means 0 (immediate, without waiting for the kubelet); without --force a
-    /// requested 0 becomes 1, the shortest graceful deletion; null leaves the pod's terminationGracePeriodSeconds.
+    /// The grace period sent: null leaves the pod's terminationGracePeriodSeconds; 0 is immediate deletion without
+    /// waiting for the kubelet (kubectl --grace-period=0 --force); a negative one is refused before any call.
     /// </summary>
-    public static long? EffectiveGracePeriod(long? requested, bool force)
+    public static long? EffectiveGracePeriod(long? requested)
     {
         if (requested is < 0)
         {
@@ -22,12 +22,9 @@ public sealed class PodRemover(ClusterSession session, TimeProvider? clock = nul
                 $"-GracePeriod must be greater than or equal to 0, got {requested}.", requested);
         }
 
-        if (force)
-        {
-            return requested is > 0 ? requested : 0;
-        }
-
-        return requested == 0 ? 1 : requested;
+        // 0 is sent as 0: immediate deletion, what kubectl spells --grace-period=0 --force (kubectl turns a bare
+        // --grace-period=0 into 1; here 0 means what it says, and -Force only skips the confirmation).
+        return requested;
     }
 
     public async Task<PodRemoval> RemoveAsync(string ns, string name, long? gracePeriod, CancellationToken ct)

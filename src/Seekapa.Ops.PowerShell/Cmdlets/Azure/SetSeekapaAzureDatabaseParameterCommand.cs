@@ -14,6 +14,9 @@ namespace Seekapa.Ops.PowerShell.Cmdlets.Azure;
 [OutputType(typeof(AzureDatabaseParameter))]
 public sealed class SetSeekapaAzureDatabaseParameterCommand : AzureCmdlet
 {
+    private bool _yesToAll;
+    private bool _noToAll;
+
     /// <summary>The server's resource group.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     public string ResourceGroupName { get; set; } = string.Empty;
@@ -86,8 +89,9 @@ public sealed class SetSeekapaAzureDatabaseParameterCommand : AzureCmdlet
             return;
         }
 
-        if (restartExpected && !Force && NeedsHighImpactPrompt() &&
-            !ShouldContinue($"Restarting '{ServerName}' drops every connection to it for a minute or more. Continue?", "Restart the database server"))
+        if (restartExpected &&
+            !ConfirmDangerous(Force, $"Restarting '{ServerName}' drops every connection to it for a minute or more. Continue?", "Restart the database server",
+                ref _yesToAll, ref _noToAll))
         {
             return;
         }
@@ -172,19 +176,4 @@ public sealed class SetSeekapaAzureDatabaseParameterCommand : AzureCmdlet
         OperationStatus = status,
         Time = DateTimeOffset.UtcNow,
     };
-
-    /// <summary>
-    /// The restart behaves as ConfirmImpact High: it prompts when $ConfirmPreference is High (the default) unless ShouldProcess
-    /// has already prompted (-Confirm, or a lower preference) or the caller said -Confirm:$false.
-    /// </summary>
-    private bool NeedsHighImpactPrompt()
-    {
-        if (MyInvocation.BoundParameters.ContainsKey("Confirm"))
-        {
-            return false;
-        }
-
-        var preference = SessionState.PSVariable.GetValue("ConfirmPreference") is ConfirmImpact p ? p : ConfirmImpact.High;
-        return preference == ConfirmImpact.High;
-    }
 }

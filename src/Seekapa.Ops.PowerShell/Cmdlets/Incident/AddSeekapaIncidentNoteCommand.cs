@@ -5,7 +5,7 @@ namespace Seekapa.Ops.PowerShell.Cmdlets.Incident;
 /// <summary>Adds a note to an incident's timeline (the active incident by default).</summary>
 [Cmdlet(VerbsCommon.Add, "SeekapaIncidentNote", HelpUri = HelpLinks.Cmdlets + "Add-SeekapaIncidentNote.md", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(IncidentTimelineEntry))]
-public sealed class AddSeekapaIncidentNoteCommand : IncidentCmdlet
+public sealed class AddSeekapaIncidentNoteCommand : IncidentStoreCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     [ValidateNotNullOrEmpty]

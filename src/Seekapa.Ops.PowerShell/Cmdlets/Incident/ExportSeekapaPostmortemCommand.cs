@@ -8,7 +8,7 @@ namespace Seekapa.Ops.PowerShell.Cmdlets.Incident;
 /// <summary>Writes an incident's post-mortem as Markdown.</summary>
 [Cmdlet(VerbsData.Export, "SeekapaPostmortem", HelpUri = HelpLinks.Cmdlets + "Export-SeekapaPostmortem.md", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(FileInfo))]
-public sealed class ExportSeekapaPostmortemCommand : IncidentCmdlet
+public sealed class ExportSeekapaPostmortemCommand : IncidentStoreCmdlet
 {
     [Parameter(ValueFromPipeline = true)]
     [Alias("Id")]

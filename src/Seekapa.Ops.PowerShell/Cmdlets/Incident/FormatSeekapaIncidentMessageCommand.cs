@@ -6,7 +6,7 @@ namespace Seekapa.Ops.PowerShell.Cmdlets.Incident;
 /// <summary>Fills one of the runbook's communication templates (Initial, Update, Resolution) from an incident.</summary>
 [Cmdlet(VerbsCommon.Format, "SeekapaIncidentMessage", HelpUri = HelpLinks.Cmdlets + "Format-SeekapaIncidentMessage.md")]
 [OutputType(typeof(IncidentMessage))]
-public sealed class FormatSeekapaIncidentMessageCommand : IncidentCmdlet
+public sealed class FormatSeekapaIncidentMessageCommand : IncidentStoreCmdlet
 {
     [Parameter(Mandatory = true, Position = 0)]
     public IncidentMessageKind Kind { get; set; }

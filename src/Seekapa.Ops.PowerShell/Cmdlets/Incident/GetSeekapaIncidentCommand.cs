@@ -8,7 +8,7 @@ namespace Seekapa.Ops.PowerShell.Cmdlets.Incident;
 /// <summary>Reads incidents from the store: the active one, by id, or a list (newest first).</summary>
 [Cmdlet(VerbsCommon.Get, "SeekapaIncident", HelpUri = HelpLinks.Cmdlets + "Get-SeekapaIncident.md", DefaultParameterSetName = ListSet)]
 [OutputType(typeof(Seekapa.Ops.Incident))]
-public sealed class GetSeekapaIncidentCommand : IncidentCmdlet
+public sealed class GetSeekapaIncidentCommand : IncidentStoreCmdlet
 {
     private const string ListSet = "List";
     private const string IdSet = "Id";
@@ -81,5 +81,5 @@ public sealed class GetSeekapaIncidentCommand : IncidentCmdlet
     }
 
     private IReadOnlyList<Seekapa.Ops.Incident> List() =>
-        DefaultStore().List(ex => WriteError(ErrorRecords.From((SeekapaException)ex)));
+        ResolveStore().List(ex => WriteError(ErrorRecords.From((SeekapaException)ex)));
 }

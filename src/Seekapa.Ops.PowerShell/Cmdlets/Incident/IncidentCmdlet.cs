@@ -11,8 +11,8 @@ using Seekapa.Ops.PowerShell.Infrastructure;
 namespace Seekapa.Ops.PowerShell.Cmdlets.Incident;
 
 /// <summary>
-/// Base of the incident cmdlets: the store ($env:SEEKAPA_INCIDENT_PATH or the user's data folder), the actor, and
-/// -Incident resolution (an Incident object or an id; otherwise the session's active incident).
+/// Base of the incident cmdlets: the store, the actor, and -Incident resolution (an Incident object or an id; otherwise
+/// the session's active incident, in the store it was started in).
 /// </summary>
 public abstract class IncidentCmdlet : SeekapaCmdlet
 {
@@ -20,10 +20,30 @@ public abstract class IncidentCmdlet : SeekapaCmdlet
 
     protected static string Actor => Session.ActorName;
 
-    protected static IncidentStore DefaultStore() => new(IncidentStore.DefaultDirectory());
+    /// <summary>The store the caller named (-Store on the cmdlets that have it); null means the default.</summary>
+    protected virtual string? RequestedStore => null;
+
+    /// <summary>
+    /// The store of this command: -Store, else $env:SEEKAPA_INCIDENT_STORE, else the folder $env:SEEKAPA_INCIDENT_PATH or
+    /// the user's data folder. kubernetes://&lt;namespace&gt;[?context=&lt;name&gt;] is ConfigMaps in that namespace, reached
+    /// through the module's one connection resolution (the runspace default connection, else the kubeconfig).
+    /// </summary>
+    protected IIncidentStore ResolveStore()
+    {
+        var location = RequestedStore is { } given ? IncidentStoreLocation.Parse(given) : IncidentStoreLocation.Default();
+        if (!location.InCluster)
+        {
+            // A relative -Store is relative to the PowerShell location, as every path parameter is.
+            var directory = RequestedStore is null ? location.Directory! : GetUnresolvedProviderPathFromPSPath(location.Directory!);
+            return new IncidentStore(directory);
+        }
+
+        var session = ClusterCmdlet.ResolveSession(null, null, location.Context, WriteVerbose);
+        return new KubernetesIncidentStore(session, location.Namespace!);
+    }
 
     /// <summary>The service for an incident given as an object or id, else the active one (NoActiveIncident without one).</summary>
-    protected static (IncidentService Service, string Id) Resolve(object? incident)
+    protected (IncidentService Service, string Id) Resolve(object? incident)
     {
         var value = incident is PSObject wrapped ? wrapped.BaseObject : incident;
         var id = value switch
@@ -38,14 +58,14 @@ public abstract class IncidentCmdlet : SeekapaCmdlet
         var active = Session.ActiveIncident;
         if (id is null)
         {
-            return active is null ? throw IncidentErrors.NoActiveIncident() : (ServiceAt(active.StoreDirectory), active.Id);
+            return active is null ? throw IncidentErrors.NoActiveIncident() : (new IncidentService(active.Store), active.Id);
         }
 
-        // The active incident lives where it was started, even if $env:SEEKAPA_INCIDENT_PATH changed since.
-        return active is not null && active.Id == id ? (ServiceAt(active.StoreDirectory), id) : (new IncidentService(DefaultStore()), id);
+        // The active incident lives where it was started, even if $env:SEEKAPA_INCIDENT_STORE changed since; -Store wins.
+        return active is not null && active.Id == id && RequestedStore is null
+            ? (new IncidentService(active.Store), id)
+            : (new IncidentService(ResolveStore()), id);
     }
-
-    protected static IncidentService ServiceAt(string directory) => new(new IncidentStore(directory));
 
     /// <summary>A token from its SecureString parameter, else from the environment variable; null when neither has one.</summary>
     protected static string? Secret(SecureString? given, string variable)
@@ -144,7 +164,21 @@ public abstract class IncidentCmdlet : SeekapaCmdlet
     }
 
     protected override bool IsSetupError(SeekapaException ex) =>
-        ex.ErrorId is "NoActiveIncident" or "SeverityPolicyInvalid" or "SeverityPolicyNotFound" or "SlackTokenMissing"
+        ex.ErrorId is "NoActiveIncident" or "IncidentStoreInvalid" or "IncidentStoreNamespaceNotFound" or "SeverityPolicyInvalid" or "SeverityPolicyNotFound" or "SlackTokenMissing"
             or "PagerDutyTokenMissing" or "SlackChannelNameInvalid" or "PagerDutyIncidentIdInvalid"
         || base.IsSetupError(ex);
+}
+
+/// <summary>An incident cmdlet that reads or writes the store: it takes -Store.</summary>
+public abstract class IncidentStoreCmdlet : IncidentCmdlet
+{
+    /// <summary>
+    /// Where incidents are kept for this command: a folder, or kubernetes://&lt;namespace&gt;[?context=&lt;name&gt;]. Default
+    /// $env:SEEKAPA_INCIDENT_STORE, else $env:SEEKAPA_INCIDENT_PATH, else the user's data folder.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Store { get; set; }
+
+    protected override string? RequestedStore => Store;
 }

@@ -4,8 +4,8 @@ using Seekapa.Ops.PowerShell.Infrastructure;
 
 namespace Seekapa.Ops.PowerShell.Cmdlets.Incident;
 
-/// <summary>The session's active incident: its id and the store directory it was started in.</summary>
-internal sealed record ActiveIncident(string Id, string StoreDirectory);
+/// <summary>The session's active incident: its id and the store it was started in (a folder or a cluster namespace).</summary>
+internal sealed record ActiveIncident(string Id, IIncidentStore Store);
 
 /// <summary>The automatic timeline: every ChangeRecord of the runspace goes to its active incident, if any.</summary>
 internal static class IncidentTimeline
@@ -14,7 +14,7 @@ internal static class IncidentTimeline
     {
         if (state.ActiveIncident is { } active)
         {
-            new IncidentService(new IncidentStore(active.StoreDirectory)).AppendChange(active.Id, change, state.ActorName);
+            new IncidentService(active.Store).AppendChange(active.Id, change, state.ActorName);
         }
     }
 }

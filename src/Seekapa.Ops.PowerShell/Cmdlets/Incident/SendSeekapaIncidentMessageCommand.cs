@@ -86,7 +86,7 @@ public sealed class SendSeekapaIncidentMessageCommand : IncidentCmdlet
     {
         if (Session.ActiveIncident is { } active)
         {
-            var incident = ServiceAt(active.StoreDirectory).Store.Get(active.Id);
+            var incident = active.Store.Get(active.Id);
             var name = IncidentMessageFormatter.ChannelOf(incident);
             return (name, incident.SlackChannelId ?? name);
         }

@@ -11,7 +11,7 @@ namespace Seekapa.Ops.PowerShell.Cmdlets.Incident;
 /// </summary>
 [Cmdlet(VerbsCommon.Set, "SeekapaIncident", HelpUri = HelpLinks.Cmdlets + "Set-SeekapaIncident.md", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(Seekapa.Ops.Incident))]
-public sealed class SetSeekapaIncidentCommand : IncidentCmdlet
+public sealed class SetSeekapaIncidentCommand : IncidentStoreCmdlet
 {
     [Parameter(Position = 0, ValueFromPipeline = true)]
     [Alias("Id")]

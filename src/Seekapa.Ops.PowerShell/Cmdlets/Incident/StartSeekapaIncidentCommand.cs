@@ -13,7 +13,7 @@ namespace Seekapa.Ops.PowerShell.Cmdlets.Incident;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Start, "SeekapaIncident", HelpUri = HelpLinks.Cmdlets + "Start-SeekapaIncident.md", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(Seekapa.Ops.Incident))]
-public sealed class StartSeekapaIncidentCommand : IncidentCmdlet
+public sealed class StartSeekapaIncidentCommand : IncidentStoreCmdlet
 {
     [Parameter(Mandatory = true, Position = 0)]
     [SeverityTransformation]
@@ -74,15 +74,15 @@ public sealed class StartSeekapaIncidentCommand : IncidentCmdlet
             ? null
             : Secret(PagerDutyToken, IntegrationErrors.PagerDutyTokenVariable) ?? throw IntegrationErrors.PagerDutyTokenMissing();
 
-        var store = DefaultStore();
-        if (!ShouldProcess($"{Severity.Label()} '{Title}' in {store.Directory}", Describe(wantsChannel, channelName, pagerDutyId)))
+        var store = ResolveStore();
+        if (!ShouldProcess($"{Severity.Label()} '{Title}' in {store.Location}", Describe(wantsChannel, channelName, pagerDutyId)))
         {
             return;
         }
 
         var service = new IncidentService(store, SeverityPolicyCatalog.Load());
         var incident = service.Start(new IncidentStart(Severity, Title, Service, Impact, Lead ?? Actor, pagerDutyId), Actor);
-        Session.ActiveIncident = new ActiveIncident(incident.Id, store.Directory);
+        Session.ActiveIncident = new ActiveIncident(incident.Id, store);
         WriteVerbose($"Incident {incident.Id} stored in {store.PathOf(incident.Id)}; it is now the session's active incident.");
 
         if (slackToken is not null)

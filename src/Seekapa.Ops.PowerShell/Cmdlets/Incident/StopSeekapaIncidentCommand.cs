@@ -11,7 +11,7 @@ namespace Seekapa.Ops.PowerShell.Cmdlets.Incident;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Stop, "SeekapaIncident", HelpUri = HelpLinks.Cmdlets + "Stop-SeekapaIncident.md", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(Seekapa.Ops.Incident))]
-public sealed class StopSeekapaIncidentCommand : IncidentCmdlet
+public sealed class StopSeekapaIncidentCommand : IncidentStoreCmdlet
 {
     [Parameter(ValueFromPipeline = true)]
     [Alias("Id")]

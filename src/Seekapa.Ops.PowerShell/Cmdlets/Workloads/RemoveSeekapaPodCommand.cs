@@ -6,12 +6,15 @@ using Seekapa.Ops.PowerShell.Completers;
 
 namespace Seekapa.Ops.PowerShell.Cmdlets.Workloads;
 
-/// <summary>kubectl delete pod: one deletion per pod, each confirmed by ShouldProcess; a failure does not stop the rest.</summary>
+/// <summary>
+/// kubectl delete pod: one deletion per pod, each confirmed by ShouldProcess; a failure does not stop the rest.
+/// -GracePeriod 0 is kubectl's --grace-period=0 --force (deleted at once); -Force only skips that step's extra confirmation.
+/// </summary>
 [Cmdlet(VerbsCommon.Remove, "SeekapaPod", HelpUri = HelpLinks.Cmdlets + "Remove-SeekapaPod.md", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(PodRemoval))]
 public sealed class RemoveSeekapaPodCommand : ClusterCmdlet
 {
-    private bool _forceConfirmed;
+    private bool _warned;
     private bool _yesToAll;
     private bool _noToAll;
 
@@ -25,12 +28,15 @@ public sealed class RemoveSeekapaPodCommand : ClusterCmdlet
     [ArgumentCompleter(typeof(NamespaceCompleter))]
     public string? Namespace { get; set; }
 
-    /// <summary>Seconds the containers get to stop; default the pod's terminationGracePeriodSeconds.</summary>
+    /// <summary>
+    /// Seconds the containers get to stop; default the pod's terminationGracePeriodSeconds. 0 deletes at once without
+    /// waiting for the kubelet (kubectl --grace-period=0 --force), after an extra confirmation that -Force skips.
+    /// </summary>
     [Parameter]
     [ValidateRange(0, int.MaxValue)]
     public int? GracePeriod { get; set; }
 
-    /// <summary>Deletes at once, without waiting for the kubelet to confirm the containers stopped (kubectl --force).</summary>
+    /// <summary>Skips the extra confirmation of -GracePeriod 0 (the module's one meaning of -Force); changes nothing else.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -42,21 +48,22 @@ public sealed class RemoveSeekapaPodCommand : ClusterCmdlet
     {
         var ns = Namespace ?? Session.DefaultNamespace;
         ResourceNames.ValidateNamespace(ns);
-        var grace = PodRemover.EffectiveGracePeriod(GracePeriod, Force);
+        var grace = PodRemover.EffectiveGracePeriod(GracePeriod);
+        var immediate = grace == 0;
         var remover = new PodRemover(Session);
         foreach (var name in Name)
         {
             try
             {
                 ResourceNames.ValidateName(name, "pod");
-                var action = Force ? "Force delete (no grace period)" : GracePeriod is null ? "Delete" : $"Delete (grace period {grace}s)";
-                if (!ShouldProcess($"pod/{name} in namespace {ns}", action) || !ConfirmForce())
+                var action = immediate ? "Force delete (no grace period)" : GracePeriod is null ? "Delete" : $"Delete (grace period {grace}s)";
+                if (!ShouldProcess($"pod/{name} in namespace {ns}", action) || (immediate && !ConfirmImmediate()))
                 {
                     continue;
                 }
 
                 var removal = Await(remover.RemoveAsync(ns, name, grace, CancellationToken));
-                RecordChange($"{ns}/pod/{name}", Force ? "ForceDelete" : "Delete", removal.Outcome.ToString());
+                RecordChange($"{ns}/pod/{name}", immediate ? "ForceDelete" : "Delete", removal.Outcome.ToString());
                 if (Wait && removal.Outcome == PodRemovalOutcome.Terminating)
                 {
                     // The pod's own grace period bounds the wait, plus time for the kubelet and the API server.
@@ -74,26 +81,19 @@ public sealed class RemoveSeekapaPodCommand : ClusterCmdlet
     }
 
     /// <summary>
-    /// Force deletion can leave the containers running on an unreachable node, so it is confirmed once per command
-    /// (ShouldContinue, "Yes to All" covers the rest), unless the caller said -Confirm:$false.
+    /// Deletion without a grace period can leave the containers running on an unreachable node: kubectl's warning, then
+    /// the module's extra confirmation for a dangerous step (once per command; -Force, -Confirm:$false or
+    /// $ConfirmPreference 'None' skip it, so it never blocks an unattended run).
     /// </summary>
-    private bool ConfirmForce()
+    private bool ConfirmImmediate()
     {
-        if (!Force || _forceConfirmed)
+        if (!_warned)
         {
-            return true;
+            _warned = true;
+            WriteWarning("Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.");
         }
 
-        WriteWarning("Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.");
-        if (MyInvocation.BoundParameters.TryGetValue("Confirm", out var confirm) && confirm is SwitchParameter { IsPresent: false })
-        {
-            _forceConfirmed = true;
-            return true;
-        }
-
-        var yes = ShouldContinue("Delete without a grace period? The containers may keep running if the node is unreachable.",
+        return ConfirmDangerous(Force, "Delete without a grace period? The containers may keep running if the node is unreachable.",
             "Force delete", ref _yesToAll, ref _noToAll);
-        _forceConfirmed = _yesToAll;
-        return yes;
     }
 }

@@ -8,6 +8,9 @@ namespace Seekapa.Ops.PowerShell.Cmdlets.Workloads;
 [OutputType(typeof(WorkloadChange))]
 public sealed class SetSeekapaWorkloadScaleCommand : WorkloadCmdlet
 {
+    private bool _yesToAll;
+    private bool _noToAll;
+
     /// <summary>The desired number of replicas.</summary>
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateRange(0, int.MaxValue)]
@@ -32,9 +35,9 @@ public sealed class SetSeekapaWorkloadScaleCommand : WorkloadCmdlet
             return;
         }
 
-        if (Replicas == 0 && !Force && NeedsHighImpactPrompt() &&
-            !ShouldContinue($"Scaling {target} in namespace {target.Namespace} to 0 stops every pod: it serves nothing until scaled up again. Continue?",
-                "Scale to 0"))
+        if (Replicas == 0 &&
+            !ConfirmDangerous(Force, $"Scaling {target} in namespace {target.Namespace} to 0 stops every pod: it serves nothing until scaled up again. Continue?",
+                "Scale to 0", ref _yesToAll, ref _noToAll))
         {
             return;
         }
@@ -46,20 +49,5 @@ public sealed class SetSeekapaWorkloadScaleCommand : WorkloadCmdlet
         }
 
         WriteObject(change);
-    }
-
-    /// <summary>
-    /// Scale to 0 behaves as ConfirmImpact High: it prompts when $ConfirmPreference is High (the default) unless
-    /// ShouldProcess has already prompted (-Confirm, or a lower preference) or the caller said -Confirm:$false.
-    /// </summary>
-    private bool NeedsHighImpactPrompt()
-    {
-        if (MyInvocation.BoundParameters.ContainsKey("Confirm"))
-        {
-            return false;
-        }
-
-        var preference = SessionState.PSVariable.GetValue("ConfirmPreference") is ConfirmImpact p ? p : ConfirmImpact.High;
-        return preference == ConfirmImpact.High;
     }
 }

@@ -56,11 +56,13 @@ public sealed class RestartAndScaleTests
         Assert.Equal("InvalidReplicas", Assert.Throws<SeekapaException>(() => WorkloadScaler.ValidateReplicas(-1)).ErrorId);
 
     [Theory]
-    [InlineData(null, false, null)]
-    [InlineData(30L, false, 30L)]
-    [InlineData(0L, false, 1L)]
-    [InlineData(null, true, 0L)]
-    [InlineData(0L, true, 0L)]
-    public void GracePeriodFollowsKubectl(long? requested, bool force, long? expected) =>
-        Assert.Equal(expected, PodRemover.EffectiveGracePeriod(requested, force));
+    [InlineData(null, null)]
+    [InlineData(30L, 30L)]
+    [InlineData(0L, 0L)] // immediate: kubectl --grace-period=0 --force
+    public void GracePeriodIsSentAsGiven(long? requested, long? expected) =>
+        Assert.Equal(expected, PodRemover.EffectiveGracePeriod(requested));
+
+    [Fact]
+    public void ANegativeGracePeriodIsInvalid() =>
+        Assert.Equal("InvalidGracePeriod", Assert.Throws<SeekapaException>(() => PodRemover.EffectiveGracePeriod(-1)).ErrorId);
 }
