@@ -41,6 +41,12 @@ try {
     # The database side of the incident: two report queries that have been running (seconds here; the runbook's threshold
     # is 10 minutes, so the Demo passes a 3 s threshold).
     $postgres = Start-TestPostgres
+    # What this run started, so that its test judges only these (other runs may share the machine).
+    [ordered]@{
+        SandboxPid       = $sandbox.Process.Id
+        PostgresPid      = [int](Get-Content (Join-Path $postgres.DataDirectory 'postmaster.pid') -TotalCount 1)
+        PostgresRoot     = $postgres.Root
+    } | ConvertTo-Json | Set-Content (Join-Path (New-Item -ItemType Directory $demoOut -Force) 'processes.json')
     foreach ($n in 1..2) { $null = Start-TestPostgresSession $postgres 'SELECT pg_sleep(600);' -ApplicationName "report-export-$n" }
     Start-Sleep -Seconds 4
     $dbCredential = [pscredential]::new($postgres.Superuser, (ConvertTo-SecureString $postgres.Password -AsPlainText -Force))

@@ -1,26 +1,19 @@
 # The README's main job (build.ps1 -Task Demo runs tools/Demo.ps1) run by the test suite against the built module.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
-    function Get-DemoPostgres {
-        # The Demo's PostgreSQL lives in a seekapa-pg-* temp directory; its processes are postgres ones.
-        @(Get-ChildItem ([IO.Path]::GetTempPath()) -Directory -Filter 'seekapa-pg-*' -ErrorAction SilentlyContinue | ForEach-Object FullName) +
-        @(Get-Process -Name postgres -ErrorAction SilentlyContinue | ForEach-Object { "pid $($_.Id)" })
-    }
-    function Get-SandboxProcessIds {
-        Get-Process -Name dotnet -ErrorAction SilentlyContinue |
-            Where-Object { try { $_.CommandLine -match 'Seekapa\.Ops\.Sandbox\.dll' } catch { $false } } |
-            ForEach-Object Id
+    function Test-ProcessAlive([int] $Id) {
+        try { -not (Get-Process -Id $Id -ErrorAction Stop).HasExited } catch { $false }
     }
 }
 
 Describe 'The Demo' {
     BeforeAll {
-        $script:SandboxesBefore = @(Get-SandboxProcessIds)
-        $script:PostgresBefore = @(Get-DemoPostgres)
         $script:Output = & $Pwsh @PwshPrefix -NoProfile -NonInteractive -File (Join-Path $Root 'tools/Demo.ps1') `
             -ModulePath $ModulePath -SandboxPath $SandboxPath 2>&1 | Out-String
         $script:ExitCode = $LASTEXITCODE
         $script:Postmortem = Join-Path (Split-Path $ModulePath -Parent) 'demo/postmortem.md'
+        # The Demo records what it started; the checks below judge only those processes and files.
+        $script:Started = Get-Content (Join-Path (Split-Path $ModulePath -Parent) 'demo/processes.json') -Raw | ConvertFrom-Json
     }
 
     It 'runs unattended to the end' {
@@ -52,13 +45,14 @@ Describe 'The Demo' {
     }
 
     It 'leaves no PostgreSQL running and no data directory behind' {
-        # An immediate stop ends the postmaster at once; its backends exit on their own a moment later.
+        # An immediate stop ends the postmaster at once; wait briefly for the process to be reaped.
         $deadline = [DateTime]::UtcNow.AddSeconds(15)
-        do { $left = @(Get-DemoPostgres | Where-Object { $_ -notin $PostgresBefore }) } while ($left -and [DateTime]::UtcNow -lt $deadline -and -not (Start-Sleep -Milliseconds 200))
-        $left | Should -BeNullOrEmpty
+        while ((Test-ProcessAlive $Started.PostgresPid) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
+        Test-ProcessAlive $Started.PostgresPid | Should -BeFalse
+        Test-Path $Started.PostgresRoot | Should -BeFalse
     }
 
     It 'leaves no sandbox running' {
-        @(Get-SandboxProcessIds | Where-Object { $_ -notin $SandboxesBefore }) | Should -BeNullOrEmpty
+        Test-ProcessAlive $Started.SandboxPid | Should -BeFalse
     }
 }
