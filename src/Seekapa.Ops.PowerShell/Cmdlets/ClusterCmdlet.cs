@@ -27,6 +27,13 @@ public abstract class ClusterCmdlet : SeekapaCmdlet
     [Parameter]
     public string? Kubeconfig { get; set; }
 
+    /// <summary>
+    /// Send the context's credentials even when its server is http:// (clear text). Refused without it; only for a
+    /// network you trust. Applies to the connection read from -Kubeconfig/-Context or the kubeconfig.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter AllowInsecureTransport { get; set; }
+
     protected ClusterSession Session => _session ??= ResolveSession();
 
     private ClusterSession ResolveSession()
@@ -43,14 +50,21 @@ public abstract class ClusterCmdlet : SeekapaCmdlet
         }
 
         var kubeconfig = Kubeconfig is null ? null : GetUnresolvedProviderPathFromPSPath(Kubeconfig);
-        var key = SessionKey(kubeconfig, Context);
+        // The opt-in is part of the key: a session allowed over http once is not reused by a call that did not allow it.
+        var key = SessionKey(kubeconfig, Context) + (AllowInsecureTransport ? "#insecure" : string.Empty);
         if (state.ImplicitSessions.TryGetValue(key, out var cached))
         {
             return cached;
         }
 
-        var session = ClusterSession.Open(new ClusterTarget(kubeconfig, Context));
+        var session = ClusterSession.Open(new ClusterTarget(kubeconfig, Context, AllowInsecureTransport: AllowInsecureTransport));
         WriteVerbose($"Using context '{session.Connection.Context}' ({session.Connection.Server}) from {session.Connection.KubeconfigPath}.");
+        // Said once per connection: the session is cached below, so later calls do not repeat it.
+        foreach (var warning in session.Warnings)
+        {
+            WriteWarning(warning);
+        }
+
         state.ImplicitSessions[key] = session;
         return session;
     }
