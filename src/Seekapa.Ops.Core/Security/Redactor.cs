@@ -115,11 +115,12 @@ public static partial class Redactor
         || LooksLikeCredential(match.Groups["s"].Value);
 
     /// <summary>
-    /// A word that is a credential rather than prose: it has a digit, or upper case after its first letter
-    /// ("credentials", "yesterday" and "Tuesday" are words; "dGVzdDpwYXNz" and "AbCdEfGhIj" are not).
+    /// A word that is a credential rather than prose: it has a digit, or upper case after its first letter, or is longer
+    /// than English words usually are ("credentials", "yesterday" and "Tuesday" are words; "dGVzdDpwYXNz",
+    /// "AbCdEfGhIj" and "abcdefghijklmnop" are not).
     /// </summary>
     private static bool LooksLikeCredential(string word) =>
-        word.Any(char.IsDigit) || (word.Skip(1).Any(char.IsUpper) && word.Any(char.IsLower));
+        word.Any(char.IsDigit) || (word.Skip(1).Any(char.IsUpper) && word.Any(char.IsLower)) || word.TrimEnd('=').Length >= 16;
 
     private static string Unquote(string value) =>
         value.Length >= 2 && (value[0] == '"' || value[0] == '\'') && value[^1] == value[0] ? value[1..^1] : value;
