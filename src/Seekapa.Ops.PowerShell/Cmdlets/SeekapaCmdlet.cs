@@ -163,10 +163,10 @@ public abstract class SeekapaCmdlet : PSCmdlet, IDisposable
         }
     }
 
-    private static bool IsSensitiveKey(string? key) => key is not null &&
-        (key.Contains("authorization", StringComparison.OrdinalIgnoreCase) || key.Contains("token", StringComparison.OrdinalIgnoreCase)
-         || key.Contains("password", StringComparison.OrdinalIgnoreCase) || key.Contains("secret", StringComparison.OrdinalIgnoreCase)
-         || key.Contains("key", StringComparison.OrdinalIgnoreCase) || key.Contains("cookie", StringComparison.OrdinalIgnoreCase));
+    /// <summary>A header or variable name that says its value is a credential (Authorization, X-Api-Key, DB_PASSWORD, ...).</summary>
+    private static bool IsSensitiveKey(string? key) => key is not null && System.Text.RegularExpressions.Regex.IsMatch(key,
+        @"(?i)authorization|token|passw|pwd|secret|cookie|credential|api[_-]?key|(^|[_-])key$", System.Text.RegularExpressions.RegexOptions.None,
+        TimeSpan.FromSeconds(1));
 
     /// <summary>Errors that make every further item fail the same way stop the cmdlet; the rest are per item.</summary>
     protected virtual bool IsSetupError(SeekapaException ex) => ex.ErrorId is
