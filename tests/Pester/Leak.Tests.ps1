@@ -172,7 +172,12 @@ Describe 'No secret leaks' {
     }
 
     It 'shows no secret in any stream, transcript, error, store file, post-mortem or request' {
-        $hits = foreach ($artefact in (Get-Artefacts).GetEnumerator()) {
+        $artefacts = Get-Artefacts
+        # Not vacuous: the scenario produced every artefact searched.
+        foreach ($name in 'streams.txt', 'transcript.txt', 'errors.txt', 'postmortem.md') { $artefacts[$name] | Should -Not -BeNullOrEmpty -Because "$name is searched" }
+        @($artefacts.Keys -like 'store: *').Count | Should -BeGreaterThan 0
+        @($artefacts.Keys -like 'request *').Count | Should -BeGreaterThan 5
+        $hits = foreach ($artefact in $artefacts.GetEnumerator()) {
             foreach ($secret in $Secrets.GetEnumerator()) {
                 # Case-insensitive: an id or channel name built from a title is lowercased.
                 $at = "$($artefact.Value)".IndexOf($secret.Value, [StringComparison]::OrdinalIgnoreCase)
