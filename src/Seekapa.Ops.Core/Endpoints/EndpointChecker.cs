@@ -341,18 +341,25 @@ public sealed class EndpointChecker : IDisposable
 
     private string Redact(string text) => Redactor.Redact(text, _secrets);
 
-    /// <summary>The URI with any password in it masked, for output and messages.</summary>
+    /// <summary>The URI with any secret in it masked (user:password@, ?api_key=, known tokens), for output and messages.</summary>
     public static string Display(Uri uri) => DisplayUri(uri).ToString();
 
     private static Uri DisplayUri(Uri uri)
     {
-        if (!uri.IsAbsoluteUri || !uri.UserInfo.Contains(':', StringComparison.Ordinal))
+        if (!uri.IsAbsoluteUri)
         {
             return uri;
         }
 
-        var builder = new UriBuilder(uri) { Password = Redactor.Mask };
-        return builder.Uri;
+        var shown = uri;
+        if (uri.UserInfo.Contains(':', StringComparison.Ordinal))
+        {
+            shown = new UriBuilder(uri) { Password = Redactor.Mask }.Uri;
+        }
+
+        var text = shown.OriginalString;
+        var redacted = Redactor.Redact(text);
+        return redacted == text ? shown : new Uri(redacted);
     }
 
     private static T? Find<T>(Exception? ex) where T : Exception

@@ -85,7 +85,7 @@ public sealed class RetryingHandler : DelegatingHandler
 
                 reason = ex.Message;
             }
-            catch (IOException ex) when (!cancellationToken.IsCancellationRequested && isRead)
+            catch (IOException ex) when (!cancellationToken.IsCancellationRequested && isRead && !TlsFailures.IsTlsFailure(ex))
             {
                 response?.Dispose();
                 if (attempt >= _policy.MaxAttempts)
@@ -115,6 +115,11 @@ public sealed class RetryingHandler : DelegatingHandler
 
     private static bool IsTransient(HttpRequestException ex, bool isRead)
     {
+        if (TlsFailures.IsTlsFailure(ex))
+        {
+            return false;
+        }
+
         // A refused connection never reached the server: safe to retry any method.
         if (ex.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
         {

@@ -51,7 +51,8 @@ public sealed class IncidentService
             Text = $"Incident declared: {start.Severity.Label()} {title}, status Investigating" +
                    (incident.Lead is null ? string.Empty : $", lead {incident.Lead}"),
         });
-        return Store.Create(incident, IncidentIds.Base(start.Severity, now, start.Title));
+        // The id is built from the redacted title: it becomes the file name and the Slack channel name.
+        return Store.Create(incident, IncidentIds.Base(start.Severity, now, title));
     }
 
     public Incident Update(string id, IncidentUpdate update, string actor) => Store.Update(id, incident =>

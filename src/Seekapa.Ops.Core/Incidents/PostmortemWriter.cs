@@ -101,7 +101,8 @@ public static class PostmortemWriter
             }
         }
 
-        return md.ToString();
+        // The record was redacted when written; redacting again catches secrets the session learned since.
+        return Security.Redactor.Redact(md.ToString());
     }
 
     /// <summary>The checklist items the record itself proves done, with the evidence.</summary>

@@ -165,7 +165,7 @@ public static class ServiceTriageRules
 
     // Credentials in the URL never reach a finding.
     private static string Display(Uri endpoint) =>
-        new UriBuilder(endpoint) { UserName = string.Empty, Password = string.Empty }.Uri.ToString().TrimEnd('/');
+        Security.Redactor.Redact(new UriBuilder(endpoint) { UserName = string.Empty, Password = string.Empty }.Uri.ToString().TrimEnd('/'));
 
     private static string Outcome(EndpointCheck check) => check.Failure switch
     {

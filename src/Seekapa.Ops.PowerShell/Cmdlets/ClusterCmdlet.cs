@@ -27,16 +27,24 @@ public abstract class ClusterCmdlet : SeekapaCmdlet
     [Parameter]
     public string? Kubeconfig { get; set; }
 
+    /// <summary>
+    /// Send the context's credentials even when its server is http:// (clear text). Refused without it; only for a
+    /// network you trust. Applies to the connection read from -Kubeconfig/-Context or the kubeconfig.
+    /// </summary>
+    [Parameter]
+    public SwitchParameter AllowInsecureTransport { get; set; }
+
     protected ClusterSession Session => _session ??= ResolveSession();
 
     private ClusterSession ResolveSession() => ResolveSession(Connection, Kubeconfig is null ? null : GetUnresolvedProviderPathFromPSPath(Kubeconfig),
-        Context, WriteVerbose);
+        Context, AllowInsecureTransport, WriteVerbose, WriteWarning);
 
     /// <summary>
     /// The one connection resolution of the module, also used by cmdlets that reach the cluster without being cluster
     /// cmdlets (the incident store in a namespace). <paramref name="kubeconfig"/> is a provider path already resolved.
     /// </summary>
-    internal static ClusterSession ResolveSession(ClusterConnection? connection, string? kubeconfig, string? context, Action<string> verbose)
+    internal static ClusterSession ResolveSession(ClusterConnection? connection, string? kubeconfig, string? context, bool allowInsecureTransport,
+        Action<string> verbose, Action<string> warning)
     {
         if (connection is not null)
         {
@@ -49,14 +57,21 @@ public abstract class ClusterCmdlet : SeekapaCmdlet
             return ClusterSession.FromConnection(current);
         }
 
-        var key = SessionKey(kubeconfig, context);
+        // The opt-in is part of the key: a session allowed over http once is not reused by a call that did not allow it.
+        var key = SessionKey(kubeconfig, context) + (allowInsecureTransport ? "#insecure" : string.Empty);
         if (state.ImplicitSessions.TryGetValue(key, out var cached))
         {
             return cached;
         }
 
-        var session = ClusterSession.Open(new ClusterTarget(kubeconfig, context));
+        var session = ClusterSession.Open(new ClusterTarget(kubeconfig, context, AllowInsecureTransport: allowInsecureTransport));
         verbose($"Using context '{session.Connection.Context}' ({session.Connection.Server}) from {session.Connection.KubeconfigPath}.");
+        // Said once per connection: the session is cached below, so later calls do not repeat it.
+        foreach (var message in session.Warnings)
+        {
+            warning(message);
+        }
+
         state.ImplicitSessions[key] = session;
         return session;
     }

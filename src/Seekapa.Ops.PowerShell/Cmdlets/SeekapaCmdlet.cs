@@ -1,4 +1,7 @@
+using System.Collections;
 using System.Management.Automation;
+using System.Net;
+using System.Security;
 using Seekapa.Ops.Core.Changes;
 using Seekapa.Ops.Core.Errors;
 using Seekapa.Ops.Core.Security;
@@ -68,6 +71,7 @@ public abstract class SeekapaCmdlet : PSCmdlet, IDisposable
     protected void RecordChange(string target, string action, string outcome, string? before = null, string? after = null)
     {
         var change = new ChangeRecord(DateTimeOffset.UtcNow, MyInvocation.MyCommand.Name, target, action, outcome, before, after);
+        // WriteVerbose redacts (see below): callers pass raw before/after values and rely on that.
         WriteVerbose($"{change.Action} {change.Target}: {change.Outcome}" +
                      (before is null && after is null ? string.Empty : $" ({before ?? "-"} -> {after ?? "-"})"));
         foreach (var failure in RunspaceState.Current.Record(change))
@@ -96,10 +100,23 @@ public abstract class SeekapaCmdlet : PSCmdlet, IDisposable
         return preference != ConfirmImpact.High || ShouldContinue(query, caption, ref yesToAll, ref noToAll);
     }
 
+    /// <summary>Verbose text is redacted here, once for every cmdlet: a message built from server text or parameters may hold a secret.</summary>
+    public new void WriteVerbose(string text) => base.WriteVerbose(Redactor.Redact(text));
+
+    /// <summary>Debug text is redacted like Verbose.</summary>
+    public new void WriteDebug(string text) => base.WriteDebug(Redactor.Redact(text));
+
+    /// <summary>Warnings are redacted like Verbose.</summary>
+    public new void WriteWarning(string text) => base.WriteWarning(Redactor.Redact(text));
+
     private void Guard(Action body)
     {
+        var secrets = RunspaceState.Current.Secrets;
+        // Every redaction during this step (Core included, async continuations too) consults the runspace's secrets.
+        using var scope = SecretRegistry.Use(secrets);
         try
         {
+            RegisterSecrets(secrets);
             body();
         }
         catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
@@ -116,10 +133,64 @@ public abstract class SeekapaCmdlet : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>
+    /// Registers the secrets this invocation was given: every SecureString and credential password, header values that
+    /// carry credentials, and whatever the patterns recognise in text parameters (a URL with ?api_key=, a note with
+    /// password=). From then on the runspace masks them wherever they appear, in any later cmdlet too.
+    /// </summary>
+    private void RegisterSecrets(SecretRegistry secrets)
+    {
+        foreach (var value in MyInvocation.BoundParameters.Values)
+        {
+            Register(secrets, value, sensitive: false);
+        }
+    }
+
+    private static void Register(SecretRegistry secrets, object? value, bool sensitive)
+    {
+        switch (value is PSObject wrapped ? wrapped.BaseObject : value)
+        {
+            case SecureString secure:
+                secrets.Add(new NetworkCredential(string.Empty, secure).Password);
+                break;
+            case PSCredential credential:
+                secrets.Add(credential.GetNetworkCredential().Password);
+                break;
+            case string text when sensitive:
+                secrets.Add(text);
+                break;
+            case string text:
+                secrets.AddFoundIn(text);
+                break;
+            case Uri uri:
+                secrets.AddFoundIn(uri.OriginalString);
+                break;
+            case IDictionary map:
+                foreach (DictionaryEntry entry in map)
+                {
+                    Register(secrets, entry.Value, sensitive || IsSensitiveKey(entry.Key?.ToString()));
+                }
+
+                break;
+            case IEnumerable items and not string:
+                foreach (var item in items)
+                {
+                    Register(secrets, item, sensitive);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>A header or variable name that says its value is a credential (Authorization, X-Api-Key, DB_PASSWORD, ...).</summary>
+    private static bool IsSensitiveKey(string? key) => key is not null && System.Text.RegularExpressions.Regex.IsMatch(key,
+        @"(?i)authorization|token|passw|pwd|secret|cookie|credential|api[_-]?key|(^|[_-])key$", System.Text.RegularExpressions.RegexOptions.None,
+        TimeSpan.FromSeconds(1));
+
     /// <summary>Errors that make every further item fail the same way stop the cmdlet; the rest are per item.</summary>
     protected virtual bool IsSetupError(SeekapaException ex) => ex.ErrorId is
         "KubeconfigNotFound" or "KubeconfigInvalid" or "ContextNotFound" or "ClusterUnreachable" or "ClusterAuthenticationFailed"
-        or "ConnectionInvalid";
+        or "ConnectionInvalid" or "InsecureTransport";
 
     public void Dispose()
     {

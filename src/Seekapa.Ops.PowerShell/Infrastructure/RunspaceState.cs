@@ -35,6 +35,9 @@ internal sealed class RunspaceState
 
     public string ActorName => Actor ?? Environment.UserName;
 
+    /// <summary>Every secret this runspace was given; SeekapaCmdlet puts it in scope so that every redaction consults it.</summary>
+    public Core.Security.SecretRegistry Secrets { get; } = new();
+
     public RunspaceState() => ChangeRecorded += change => IncidentTimeline.Append(this, change);
 
     /// <summary>Receives every change a cmdlet records in this runspace (the incident timeline subscribes here).</summary>

@@ -5,6 +5,7 @@ using k8s;
 using k8s.Autorest;
 using k8s.Models;
 using Seekapa.Ops.Core.Errors;
+using Seekapa.Ops.Core.Http;
 using Seekapa.Ops.Core.Kubernetes.Workloads;
 
 namespace Seekapa.Ops.Core.Kubernetes.Rollouts;
@@ -201,6 +202,10 @@ public sealed class RolloutWaiter(ClusterSession session)
                         // The server no longer has history back to our version: list again, as client-go's reflector does.
                         resourceVersion = null;
                     }
+                    else if (streamError is not null && TlsFailures.IsTlsFailure(streamError))
+                    {
+                        throw KubernetesErrors.Translate(session, "watch", target.Resource, target.Namespace, target.Name, streamError) ?? streamError;
+                    }
                     else if (streamError is not null)
                     {
                         lastError = streamError.Message;
@@ -242,6 +247,12 @@ public sealed class RolloutWaiter(ClusterSession session)
     /// <summary>Failures worth waiting out: the connection, throttling, 5xx. Null for the rest.</summary>
     private string? Transient(Exception ex)
     {
+        // A rejected certificate stays rejected: fail now rather than after -Timeout.
+        if (TlsFailures.IsTlsFailure(ex))
+        {
+            return null;
+        }
+
         switch (ex)
         {
             case SeekapaException s when s.ErrorId is "ClusterUnreachable" or "ClusterError" or "TooManyRequests":

@@ -51,6 +51,13 @@ public sealed class ConnectSeekapaClusterCommand : SeekapaCmdlet
     [Parameter(ParameterSetName = AksSet)]
     public AzureConnection? AzureConnection { get; set; }
 
+    /// <summary>
+    /// Send the context's credentials even when its server is http:// (clear text). Refused without it; only for a
+    /// network you trust.
+    /// </summary>
+    [Parameter(ParameterSetName = KubeconfigSet)]
+    public SwitchParameter AllowInsecureTransport { get; set; }
+
     /// <summary>The default namespace for cluster cmdlets; default the context's namespace, else "default".</summary>
     [Parameter]
     public string? Namespace { get; set; }
@@ -59,6 +66,11 @@ public sealed class ConnectSeekapaClusterCommand : SeekapaCmdlet
     {
         var session = ParameterSetName == AksSet ? OpenAks() : OpenKubeconfig();
         WriteVerbose($"Connecting to context '{session.Connection.Context}' at {session.Connection.Server}.");
+        foreach (var warning in session.Warnings)
+        {
+            WriteWarning(warning);
+        }
+
         var version = Await(session.VerifyAsync(CancellationToken));
         WriteVerbose($"Server version {version}.");
         RunspaceState.Current.DefaultCluster = session.Connection;
@@ -68,7 +80,7 @@ public sealed class ConnectSeekapaClusterCommand : SeekapaCmdlet
     private ClusterSession OpenKubeconfig()
     {
         var kubeconfig = Kubeconfig is null ? null : GetUnresolvedProviderPathFromPSPath(Kubeconfig);
-        return ClusterSession.Open(new ClusterTarget(kubeconfig, Context, Namespace));
+        return ClusterSession.Open(new ClusterTarget(kubeconfig, Context, Namespace, AllowInsecureTransport));
     }
 
     private ClusterSession OpenAks()
@@ -96,5 +108,5 @@ public sealed class ConnectSeekapaClusterCommand : SeekapaCmdlet
     }
 
     protected override bool IsSetupError(Core.Errors.SeekapaException ex) =>
-        ex.ErrorId is "AzureNotConnected" or "AzureConnectionInvalid" or "AzureAuthenticationFailed" or "AzureUnreachable" || base.IsSetupError(ex);
+        ex.ErrorId is "AzureNotConnected" or "NotKubernetesApi" or "AzureConnectionInvalid" or "AzureAuthenticationFailed" or "AzureUnreachable" || base.IsSetupError(ex);
 }

@@ -38,7 +38,7 @@ public abstract class IncidentCmdlet : SeekapaCmdlet
             return new IncidentStore(directory);
         }
 
-        var session = ClusterCmdlet.ResolveSession(null, null, location.Context, WriteVerbose);
+        var session = ClusterCmdlet.ResolveSession(null, null, location.Context, allowInsecureTransport: false, WriteVerbose, WriteWarning);
         return new KubernetesIncidentStore(session, location.Namespace!);
     }
 
@@ -71,6 +71,8 @@ public abstract class IncidentCmdlet : SeekapaCmdlet
     protected static string? Secret(SecureString? given, string variable)
     {
         var value = given is null ? Environment.GetEnvironmentVariable(variable) : new NetworkCredential(string.Empty, given).Password;
+        // A token from the environment is as secret as one from a parameter: the runspace masks it from now on.
+        RunspaceState.Current.Secrets.Add(value);
         return string.IsNullOrWhiteSpace(value) ? null : value.Trim();
     }
 

@@ -3,6 +3,7 @@ using System.Security;
 using Seekapa.Ops.Core.Errors;
 using Seekapa.Ops.Core.Incidents;
 using Seekapa.Ops.Core.Integrations;
+using Seekapa.Ops.Core.Security;
 
 namespace Seekapa.Ops.PowerShell.Cmdlets.Incident;
 
@@ -54,7 +55,7 @@ public sealed class SendSeekapaIncidentMessageCommand : IncidentCmdlet
             : ActiveChannel();
         var post = Message is { } message
             ? new SlackPost(postTo, message.Text, message.SlackBlocksJson, ThreadTs)
-            : new SlackPost(postTo, Text, null, ThreadTs);
+            : new SlackPost(postTo, Redactor.Redact(Text), null, ThreadTs);
         if (!ShouldProcess(channel, $"Post the {kind} message to Slack"))
         {
             return;
