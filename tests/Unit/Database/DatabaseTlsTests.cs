@@ -68,7 +68,8 @@ public sealed class DatabaseTlsTests : DatabaseCmdletTest
         Assert.Empty(result.Warnings);
         var connection = Assert.Single(result.Objects<DatabaseConnection>());
         Assert.Equal((PostgresServer.RemoteName, DatabaseSslMode.VerifyFull), (connection.Host, connection.SslMode));
-        Assert.True(Assert.Single(result.Objects<DatabaseConnectionTest>()).Tls);
+        var test = Assert.Single(result.Objects<DatabaseConnectionTest>());
+        Assert.Equal((true, DatabaseSslMode.VerifyFull), (test.Tls, test.SslMode));
     }
 
     [Fact]
