@@ -68,14 +68,20 @@ public static partial class DatabaseErrors
                     $"PostgreSQL at {where} did not answer in time: {reason}", target, null, ex);
         }
 
-        if (opening && Find<AuthenticationException>(ex) is { } tls)
+        // Npgsql's check refused the server's certificate (a TLS protocol failure is not this, and is reported as unreachable).
+        if (opening && Find<AuthenticationException>(ex) is { } tls
+            && tls.Message.Contains(nameof(System.Net.Security.RemoteCertificateValidationCallback), StringComparison.Ordinal))
         {
             var mode = session.Connection.SslMode;
             var roots = session.SslRootCertificate is { } root ? $"the CA certificate in {root}" : "the system's trusted roots";
             var name = mode == DatabaseSslMode.VerifyFull ? $" for the name '{session.Connection.Host}'" : string.Empty;
+            var why = session.Connection.Host.Contains(',', StringComparison.Ordinal)
+                ? null
+                : CertificateProbe.Explain(session.ConnectHost, session.Connection.Host, session.Connection.Port, session.SslRootCertificate,
+                    checkName: mode == DatabaseSslMode.VerifyFull);
             return new SeekapaException("DatabaseCertificateRejected", FailureCategory.AuthenticationError,
-                $"PostgreSQL at {where} could not be verified, so nothing was sent to it: SSL mode {mode} accepts only a certificate{name} " +
-                $"issued by {roots}, and the server's certificate is not one ({session.Redact(tls.Message)}).", target,
+                $"PostgreSQL at {where} could not be verified, so no login was attempted: SSL mode {mode} accepts only a certificate{name} " +
+                $"issued by {roots}; " + (why is null ? "the server's certificate is not one." : $"{session.Redact(why)}."), target,
                 "If the server's certificate comes from a private CA, give the CA's certificate with -SslRootCertificate <ca.crt>; connect " +
                 "with the host name the certificate names. -SslMode Require encrypts without verifying the server (it warns, and an Entra " +
                 "token is never sent that way). If the certificate changed unexpectedly, something may be impersonating the server.", ex);

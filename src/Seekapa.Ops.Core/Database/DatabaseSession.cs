@@ -45,6 +45,7 @@ public sealed class DatabaseSession
 
         _dataSource = sources.Build();
         SslRootCertificate = target.SslRootCertificate;
+        ConnectHost = builder.Host ?? target.Host;
         Connection = new DatabaseConnection(target.Host, target.Port, target.Database, target.User, target.SslMode, target.Authentication)
         {
             Handle = this,
@@ -60,6 +61,9 @@ public sealed class DatabaseSession
 
     /// <summary>The CA certificate file the server is verified against; null: the system's roots.</summary>
     public string? SslRootCertificate { get; }
+
+    /// <summary>Where connections go: the host, or its address from <see cref="ResolveOverrides"/>.</summary>
+    internal string ConnectHost { get; }
 
     /// <summary>The public description (no secret) that cmdlets return and take back with -Connection.</summary>
     public DatabaseConnection Connection { get; }

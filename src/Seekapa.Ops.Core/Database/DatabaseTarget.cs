@@ -203,7 +203,7 @@ public sealed class DatabaseTarget
             // The token is the password: whoever answers an unverified connection gets it, valid for about an hour on every
             // server the identity may reach. Refused before anything is sent.
             throw new SeekapaException("InsecureTokenTransport", FailureCategory.InvalidArgument,
-                $"An Entra access token is sent as the password, and SSL mode {mode}{(root is null ? " with the system's roots" : string.Empty)} " +
+                $"An Entra access token is sent as the password, and SSL mode {mode}{(mode == DatabaseSslMode.VerifyCA ? " with the system's roots" : string.Empty)} " +
                 $"does not verify that {builder.Host} is the server it claims to be: the token was not sent.",
                 builder.Host,
                 "Leave out -SslMode (VerifyFull, the default; Azure Database for PostgreSQL servers verify with the system's roots), " +

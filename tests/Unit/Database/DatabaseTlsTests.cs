@@ -53,6 +53,10 @@ public sealed class DatabaseTlsTests : DatabaseCmdletTest
         Assert.Equal(ErrorCategory.AuthenticationError, error.CategoryInfo.Category);
         Assert.Contains("VerifyFull", error.ErrorDetails.Message, StringComparison.Ordinal);
         Assert.Contains(PostgresServer.RemoteName, error.ErrorDetails.Message, StringComparison.Ordinal);
+        // Why: the probe looked at the certificate (the name is right, the issuer is unknown).
+        Assert.Contains("certificate (subject CN=postgres.seekapa.invalid, issued by CN=Seekapa test CA, valid until ", error.ErrorDetails.Message, StringComparison.Ordinal);
+        Assert.Contains("does not chain to the system's trusted roots", error.ErrorDetails.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("is not for the name", error.ErrorDetails.Message, StringComparison.Ordinal);
         Assert.Contains("-SslRootCertificate", error.ErrorDetails.RecommendedAction, StringComparison.Ordinal);
         Assert.Contains("-SslMode Require", error.ErrorDetails.RecommendedAction, StringComparison.Ordinal);
         Assert.DoesNotContain(Server.Password, result.AllText(Shell), StringComparison.Ordinal);
@@ -76,7 +80,10 @@ public sealed class DatabaseTlsTests : DatabaseCmdletTest
     public void VerifyFullChecksTheNameAndVerifyCaOnlyTheIssuer()
     {
         // The certificate does not name other-name.seekapa.invalid: the right CA is not enough for VerifyFull.
-        Connect($"{OtherName} -Port $port -Credential $cred -SslRootCertificate $ca").SingleError("DatabaseCertificateRejected");
+        var error = Connect($"{OtherName} -Port $port -Credential $cred -SslRootCertificate $ca").SingleError("DatabaseCertificateRejected");
+        Assert.Contains($"is not for the name '{OtherName}' (it names ", error.ErrorDetails.Message, StringComparison.Ordinal);
+        Assert.Contains(PostgresServer.RemoteName, error.ErrorDetails.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("does not chain", error.ErrorDetails.Message, StringComparison.Ordinal);
 
         var result = Connect($"{OtherName} -Port $port -Credential $cred -SslRootCertificate $ca -SslMode VerifyCA").NoErrors();
         Assert.Equal(DatabaseSslMode.VerifyCA, Assert.Single(result.Objects<DatabaseConnection>()).SslMode);
@@ -89,7 +96,7 @@ public sealed class DatabaseTlsTests : DatabaseCmdletTest
         using var other = TestCa.Write();
         var error = Connect("$remote -Port $port -Credential $cred -SslRootCertificate $other",
             new Dictionary<string, object?> { ["other"] = other.Path }).SingleError("DatabaseCertificateRejected");
-        Assert.Contains(other.Path, error.ErrorDetails.Message, StringComparison.Ordinal);
+        Assert.Contains($"does not chain to the CA in {other.Path}", error.ErrorDetails.Message, StringComparison.Ordinal);
     }
 
     [Fact]
