@@ -22,6 +22,9 @@ public sealed class DatabaseTarget
     public const string DefaultDatabase = "postgres";
     public const string DefaultApplicationName = "Seekapa.Ops";
 
+    /// <summary>As a root certificate: the system's trusted roots (libpq's sslrootcert=system).</summary>
+    public const string SystemRoots = "system";
+
     private DatabaseTarget(NpgsqlConnectionStringBuilder builder, DatabaseSslMode sslMode, DatabaseAuthentication authentication,
         TokenCredential? credential, IReadOnlyList<string> warnings)
     {
@@ -174,7 +177,10 @@ public sealed class DatabaseTarget
         DatabaseAuthentication authentication, TokenCredential? credential, string? rootCertificate)
     {
         var local = IsLocal(builder.Host!);
-        var root = rootCertificate is null ? null : LoadRootCertificate(rootCertificate, builder.Host!);
+        // "system" is libpq's (16+) word for the system's trusted roots.
+        var root = rootCertificate is null || rootCertificate.Trim().Equals(SystemRoots, StringComparison.OrdinalIgnoreCase)
+            ? null
+            : LoadRootCertificate(rootCertificate, builder.Host!);
         // A remote server is authenticated unless the operator says otherwise: VerifyFull (the certificate is for this
         // host name and chains to a trusted root), as a browser does. Azure's flexible servers chain to public roots, so
         // the system's roots verify them; a private CA is given with -SslRootCertificate. On this machine nothing crosses

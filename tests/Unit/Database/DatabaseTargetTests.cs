@@ -85,6 +85,10 @@ public class DatabaseTargetTests
         Assert.Equal(ca.Path, DatabaseTarget.FromConnectionString($"Host=db.example.com;Username=app;Root Certificate={ca.Path}").SslRootCertificate);
         Assert.Equal(ca.Path, DatabaseTarget.FromConnectionString($"postgresql://app@db.example.com/x?sslrootcert={Uri.EscapeDataString(ca.Path)}").SslRootCertificate);
 
+        // libpq's sslrootcert=system: the system's roots, verified.
+        var system = DatabaseTarget.FromConnectionString("postgresql://app@db.example.com/x?sslrootcert=system");
+        Assert.Equal((DatabaseSslMode.VerifyFull, (string?)null), (system.SslMode, system.SslRootCertificate));
+
         Assert.Equal("SslRootCertificateNotFound", Assert.Throws<SeekapaException>(() =>
             DatabaseTarget.FromServer("db.example.com", null, null, "app", Secret, null, ca.Path + ".missing")).ErrorId);
         File.WriteAllText(ca.Path + ".txt", "not a certificate");

@@ -75,7 +75,9 @@ public sealed class ConnectSeekapaDatabaseCommand : SeekapaCmdlet
     protected override void Process()
     {
         // A relative path is the PowerShell location's, not the process's working directory.
-        var root = SslRootCertificate is null ? null : GetUnresolvedProviderPathFromPSPath(SslRootCertificate);
+        var root = SslRootCertificate is null || SslRootCertificate.Equals(DatabaseTarget.SystemRoots, StringComparison.OrdinalIgnoreCase)
+            ? SslRootCertificate
+            : GetUnresolvedProviderPathFromPSPath(SslRootCertificate);
         var target = ParameterSetName switch
         {
             ConnectionStringSet => DatabaseTarget.FromConnectionString(SecretTransformationAttribute.Reveal(ConnectionString!), SslMode, root),
