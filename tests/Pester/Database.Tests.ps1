@@ -106,6 +106,27 @@ ANALYZE orders;
         @(Get-SeekapaTableSize | Where-Object Table -EQ 'orders').Count | Should -Be 1
     }
 
+    It 'verifies a remote server by default, warns for Require and never sends an Entra token unverified' {
+        # .invalid never resolves: everything asserted here happens before (or instead of) a connection.
+        $token = 'eyJhbGciOiJSUzI1NiJ9.eyJvaWQiOiJwZXN0ZXIifQ.' + [guid]::NewGuid().ToString('N')
+        $cred = [pscredential]::new('app', (ConvertTo-SecureString 'not-used-1234' -AsPlainText -Force))
+        { Connect-SeekapaDatabase db.seekapa.invalid -User ops -AccessToken $token -SslMode Require } |
+            Should -Throw -ErrorId 'InsecureTokenTransport*'
+        { Connect-SeekapaDatabase db.seekapa.invalid -Credential $cred -SslRootCertificate (Join-Path $TestDrive 'missing-ca.crt') } |
+            Should -Throw -ErrorId 'SslRootCertificateNotFound*'
+
+        $warnings = $null
+        $thrown = $null
+        try { Connect-SeekapaDatabase db.seekapa.invalid -Credential $cred -SslMode Require -WarningVariable warnings -WarningAction SilentlyContinue }
+        catch { $thrown = $_ }
+        $thrown.FullyQualifiedErrorId | Should -BeLike 'DatabaseUnreachable*'
+        "$warnings" | Should -Match 'does not verify'
+
+        # The session default is still the local server (without TLS: loopback keeps its behaviour).
+        (Test-SeekapaDatabaseConnection).Host | Should -Be '127.0.0.1'
+        (Test-SeekapaDatabaseConnection).SslMode | Should -Be 'Disable'
+    }
+
     It 'Stop-TestPostgres leaves no server, session or directory behind' {
         $other = Start-TestPostgres
         $session = Start-TestPostgresSession $other 'SELECT pg_sleep(300);'

@@ -49,6 +49,7 @@ public static class DatabaseConnectionTester
                 InRecovery = reader.GetBoolean(3),
                 Tls = reader.GetBoolean(4),
                 TlsVersion = reader.IsDBNull(5) ? null : reader.GetString(5),
+                SslMode = session.Connection.SslMode,
                 Connections = reader.GetInt32(6),
                 MaxConnections = limits.MaxConnections,
                 UsableConnections = limits.Usable,

@@ -1,11 +1,13 @@
 using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Text.RegularExpressions;
 using Npgsql;
 using Seekapa.Ops.Core.Errors;
 
 namespace Seekapa.Ops.Core.Database;
 
 /// <summary>Turns what Npgsql and the server say into SeekapaExceptions with stable ErrorIds, secrets redacted.</summary>
-public static class DatabaseErrors
+public static partial class DatabaseErrors
 {
     /// <summary>The cmdlet that changes server parameters of Azure Database for PostgreSQL (no superuser there).</summary>
     public const string AzureParameterCmdlet = "Set-SeekapaAzureDatabaseParameter";
@@ -66,6 +68,25 @@ public static class DatabaseErrors
                     $"PostgreSQL at {where} did not answer in time: {reason}", target, null, ex);
         }
 
+        // Npgsql's check refused the server's certificate (a TLS protocol failure is not this, and is reported as unreachable).
+        if (opening && Find<AuthenticationException>(ex) is { } tls
+            && tls.Message.Contains(nameof(System.Net.Security.RemoteCertificateValidationCallback), StringComparison.Ordinal))
+        {
+            var mode = session.Connection.SslMode;
+            var roots = session.SslRootCertificate is { } root ? $"the CA certificate in {root}" : "the system's trusted roots";
+            var name = mode == DatabaseSslMode.VerifyFull ? $" for the name '{session.Connection.Host}'" : string.Empty;
+            var why = session.Connection.Host.Contains(',', StringComparison.Ordinal)
+                ? null
+                : CertificateProbe.Explain(session.ConnectHost, session.Connection.Host, session.Connection.Port, session.SslRootCertificate,
+                    checkName: mode == DatabaseSslMode.VerifyFull);
+            return new SeekapaException("DatabaseCertificateRejected", FailureCategory.AuthenticationError,
+                $"PostgreSQL at {where} could not be verified, so no login was attempted: SSL mode {mode} accepts only a certificate{name} " +
+                $"issued by {roots}; " + (why is null ? "the server's certificate is not one." : $"{session.Redact(why)}."), target,
+                "If the server's certificate comes from a private CA, give the CA's certificate with -SslRootCertificate <ca.crt>; connect " +
+                "with the host name the certificate names. -SslMode Require encrypts without verifying the server (it warns, and an Entra " +
+                "token is never sent that way). If the certificate changed unexpectedly, something may be impersonating the server.", ex);
+        }
+
         if (ex is NpgsqlException npgsql && npgsql.Message.Contains("password", StringComparison.OrdinalIgnoreCase) && ex.InnerException is null)
         {
             return new SeekapaException("DatabaseAuthenticationFailed", FailureCategory.AuthenticationError,
@@ -107,13 +128,13 @@ public static class DatabaseErrors
         return false;
     }
 
-    /// <summary>"SQLSTATE: message", then the server's detail and hint when it gives them.</summary>
+    /// <summary>"SQLSTATE: message", then the server's detail (row data masked) and hint when it gives them.</summary>
     public static string Describe(PostgresException pg)
     {
         var text = $"{pg.SqlState}: {pg.MessageText}";
         if (!string.IsNullOrEmpty(pg.Detail))
         {
-            text += $" ({pg.Detail})";
+            text += $" ({MaskRowData(pg.Detail)})";
         }
 
         if (!string.IsNullOrEmpty(pg.Hint))
@@ -122,6 +143,48 @@ public static class DatabaseErrors
         }
 
         return text;
+    }
+
+    /// <summary>
+    /// A server DETAIL with the row data it echoes replaced by ***: the values of "Key (col)=(value) already exists",
+    /// "is not present in table", "is still referenced", "is duplicated", "conflicts with"; the tuple of "Failing row
+    /// contains (...)" and of a partition key; the literals of the queries a deadlock report quotes. The column names,
+    /// tables and what went wrong stay: that is what the operator needs, and the values may be a password or a token.
+    /// </summary>
+    public static string MaskRowData(string? detail)
+    {
+        if (string.IsNullOrEmpty(detail))
+        {
+            return detail ?? string.Empty;
+        }
+
+        // Greedy to the last possible end: a value that itself contains ") already exists" is masked whole (over-masking
+        // an exclusion detail's second key is the safe side).
+        var masked = KeyValuesPattern().Replace(detail, m => m.Groups["head"].Value + Security.Redactor.Mask + m.Groups["tail"].Value);
+        masked = FailingRowPattern().Replace(masked, m => m.Groups["head"].Value + Security.Redactor.Mask + m.Groups["tail"].Value);
+        return DeadlockQueryPattern().Replace(masked, m => m.Groups["head"].Value + SqlText.Summarize(m.Groups["sql"].Value, 200));
+    }
+
+    [GeneratedRegex(@"(?<head>\b[Kk]ey \((?:[^()]|\([^()]*\))*\)\s?=\s?\()(?<values>.*)(?<tail>\)(?: already exists| is not present| is still referenced| is duplicated| conflicts with|\.?\s*$))", RegexOptions.Singleline)]
+    private static partial Regex KeyValuesPattern();
+
+    [GeneratedRegex(@"(?<head>(?:Failing row contains|failing row contains \((?:[^()]|\([^()]*\))*\) =) \()(?<values>.*)(?<tail>\)\.?\s*$)", RegexOptions.Singleline)]
+    private static partial Regex FailingRowPattern();
+
+    [GeneratedRegex(@"(?m)^(?<head>Process \d+: )(?<sql>.*)$")]
+    private static partial Regex DeadlockQueryPattern();
+
+    private static T? Find<T>(Exception? ex) where T : Exception
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is T found)
+            {
+                return found;
+            }
+        }
+
+        return null;
     }
 
     private static string Reason(Exception ex)

@@ -22,7 +22,19 @@ public sealed class DatabaseSession
             _secrets[builder.Password] = 0;
         }
 
+        var tlsName = ResolveOverrides.TryGetValue(target.Host, out var address) ? target.Host : null;
+        if (tlsName is not null)
+        {
+            builder.Host = address;
+        }
+
         var sources = new NpgsqlDataSourceBuilder(builder.ConnectionString);
+        if (tlsName is not null)
+        {
+            // The certificate is still checked against the name the operator gave, as for a real remote server.
+            sources.UseSslClientAuthenticationOptionsCallback(options => options.TargetHost = tlsName);
+        }
+
         if (target.Credential is { } credential)
         {
             var tokens = new EntraTokenProvider(credential);
@@ -32,11 +44,26 @@ public sealed class DatabaseSession
         }
 
         _dataSource = sources.Build();
+        SslRootCertificate = target.SslRootCertificate;
+        ConnectHost = builder.Host ?? target.Host;
         Connection = new DatabaseConnection(target.Host, target.Port, target.Database, target.User, target.SslMode, target.Authentication)
         {
             Handle = this,
         };
     }
+
+    /// <summary>
+    /// Test seam, like curl --resolve: a host name mapped to the address to connect to, while TLS still checks the
+    /// server's certificate against the name. The tests use it to reach a server on this machine under a name that the
+    /// loopback rule treats as remote (no DNS here knows such a name). Nothing in the module adds to it.
+    /// </summary>
+    internal static ConcurrentDictionary<string, string> ResolveOverrides { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The CA certificate file the server is verified against; null: the system's roots.</summary>
+    public string? SslRootCertificate { get; }
+
+    /// <summary>Where connections go: the host, or its address from <see cref="ResolveOverrides"/>.</summary>
+    internal string ConnectHost { get; }
 
     /// <summary>The public description (no secret) that cmdlets return and take back with -Connection.</summary>
     public DatabaseConnection Connection { get; }
@@ -58,7 +85,9 @@ public sealed class DatabaseSession
 
     /// <summary>
     /// The exception with every secret of this session taken out of its message, target and recommended action. When
-    /// anything had to be taken out, the inner exception (the server's or the driver's own text) is dropped too.
+    /// anything had to be taken out, the inner exception (the server's or the driver's own text) is dropped too. A
+    /// server error (PostgresException) is never kept as the inner exception: its Detail, Where, InternalQuery and the
+    /// failed statement echo row data and literals, which the message shows masked (DatabaseErrors.Describe).
     /// </summary>
     public SeekapaException Scrub(SeekapaException ex)
     {
@@ -67,8 +96,21 @@ public sealed class DatabaseSession
         var action = ex.RecommendedAction is null ? null : Redact(ex.RecommendedAction);
         var inner = ex.InnerException?.ToString();
         var leaked = message != ex.Message || !Equals(target, ex.Target) || action != ex.RecommendedAction ||
-                     (inner is not null && Redact(inner) != inner);
+                     (inner is not null && Redact(inner) != inner) || CarriesServerError(ex.InnerException);
         return leaked ? new SeekapaException(ex.ErrorId, ex.Category, message, target, action) : ex;
+    }
+
+    private static bool CarriesServerError(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is PostgresException || (ex is AggregateException aggregate && aggregate.InnerExceptions.Any(CarriesServerError)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Connects, asks the server its version, and records it on <see cref="Connection"/>.</summary>

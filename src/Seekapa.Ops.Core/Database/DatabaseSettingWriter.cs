@@ -29,6 +29,17 @@ public static partial class DatabaseSettingWriter
     // checking it is the single statement expected. The client never concatenates the value into SQL.
     private const string BuildSql = "SELECT format('ALTER SYSTEM SET %I = %L', $1::text, $2::text)";
 
+    // Settings whose whole value is a secret (a command that may embed the key's passphrase): shown as *** when set.
+    // Others, such as primary_conninfo, keep what is useful (host, user) and lose the password through the Redactor.
+    private static readonly HashSet<string> SecretSettings = new(StringComparer.OrdinalIgnoreCase) { "ssl_passphrase_command" };
+
+    /// <summary>
+    /// A setting's value as it may be shown anywhere (output object, -WhatIf, Verbose, timeline): a setting such as
+    /// primary_conninfo can hold a password. <paramref name="redact"/> is the session's redaction (its own secrets too).
+    /// </summary>
+    public static string Shown(string name, string? value, Func<string?, string> redact) =>
+        SecretSettings.Contains(name) && !string.IsNullOrEmpty(value) ? Security.Redactor.Mask : redact(value);
+
     /// <summary>Refuses what cannot be a setting name, before any connection.</summary>
     public static void ValidateName(string name)
     {
@@ -65,10 +76,11 @@ public static partial class DatabaseSettingWriter
 
     /// <summary>
     /// Writes the setting with ALTER SYSTEM, reloads the configuration, waits (up to <paramref name="reloadWait"/>) until
-    /// this session has re-read it, and reports the value, context and pending_restart the server then shows.
+    /// this session has re-read it, and reports the value, context and pending_restart the server then shows. The values
+    /// in the report pass through <paramref name="redact"/> (see <see cref="Shown"/>): the object ends up in transcripts.
     /// </summary>
     public static async Task<(DatabaseSettingChange Change, string? Warning)> ApplyAsync(NpgsqlConnection connection,
-        DatabaseSetting before, string value, TimeSpan reloadWait, CancellationToken ct)
+        DatabaseSetting before, string value, TimeSpan reloadWait, Func<string?, string> redact, CancellationToken ct)
     {
         ValidateChangeable(before);
         var loadedBefore = await ScalarAsync<DateTime>(connection, "SELECT pg_conf_load_time()", ct).ConfigureAwait(false);
@@ -120,9 +132,9 @@ public static partial class DatabaseSettingWriter
         return (new DatabaseSettingChange
         {
             Name = after.Name,
-            OldValue = before.Value,
-            RequestedValue = value,
-            NewValue = after.Value,
+            OldValue = Shown(before.Name, before.Value, redact),
+            RequestedValue = Shown(before.Name, value, redact),
+            NewValue = Shown(after.Name, after.Value, redact),
             Context = after.Context,
             PendingRestart = after.PendingRestart,
             Time = DateTimeOffset.UtcNow,

@@ -1,5 +1,7 @@
 using System.Data.Common;
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Azure.Core;
 using Npgsql;
 using Seekapa.Ops.Core.Errors;
@@ -10,7 +12,9 @@ namespace Seekapa.Ops.Core.Database;
 /// <summary>
 /// Where and how to connect, validated before anything is sent: a connection string (Npgsql keywords or a
 /// postgres:// URI), or server parts with a password, an Entra access token, or a TokenCredential. TLS is required for
-/// every host that is not the local machine.
+/// every host that is not the local machine, and by default it authenticates the server (VerifyFull: a certificate
+/// for the host's name from a trusted root, the system's or -SslRootCertificate's). Require (encrypt without verifying)
+/// is an explicit choice that warns, and an Entra token is never sent to a remote server that is not verified.
 /// </summary>
 public sealed class DatabaseTarget
 {
@@ -18,13 +22,17 @@ public sealed class DatabaseTarget
     public const string DefaultDatabase = "postgres";
     public const string DefaultApplicationName = "Seekapa.Ops";
 
+    /// <summary>As a root certificate: the system's trusted roots (libpq's sslrootcert=system).</summary>
+    public const string SystemRoots = "system";
+
     private DatabaseTarget(NpgsqlConnectionStringBuilder builder, DatabaseSslMode sslMode, DatabaseAuthentication authentication,
-        TokenCredential? credential)
+        TokenCredential? credential, IReadOnlyList<string> warnings)
     {
         Builder = builder;
         SslMode = sslMode;
         Authentication = authentication;
         Credential = credential;
+        Warnings = warnings;
     }
 
     public string Host => Builder.Host ?? string.Empty;
@@ -34,6 +42,12 @@ public sealed class DatabaseTarget
     public DatabaseSslMode SslMode { get; }
     public DatabaseAuthentication Authentication { get; }
 
+    /// <summary>The CA certificate file the server's certificate must chain to (-SslRootCertificate); null: the system's roots.</summary>
+    public string? SslRootCertificate => Builder.RootCertificate;
+
+    /// <summary>What the operator should know before connecting (a remote server that is not verified), for WriteWarning.</summary>
+    public IReadOnlyList<string> Warnings { get; }
+
     /// <summary>Set for -Identity: every new connection asks it for a token.</summary>
     public TokenCredential? Credential { get; }
 
@@ -41,7 +55,7 @@ public sealed class DatabaseTarget
     internal NpgsqlConnectionStringBuilder Builder { get; }
 
     /// <summary>A connection string: Npgsql keywords ("Host=...;Username=...") or a URI (postgresql://user:pw@host:5432/db?sslmode=require).</summary>
-    public static DatabaseTarget FromConnectionString(string connectionString, DatabaseSslMode? sslMode = null)
+    public static DatabaseTarget FromConnectionString(string connectionString, DatabaseSslMode? sslMode = null, string? sslRootCertificate = null)
     {
         if (string.IsNullOrWhiteSpace(connectionString))
         {
@@ -78,21 +92,22 @@ public sealed class DatabaseTarget
 
         DatabaseSslMode? given = sslGiven ? Enum.Parse<DatabaseSslMode>(builder.SslMode.ToString()) : null;
         var auth = string.IsNullOrEmpty(builder.Password) ? DatabaseAuthentication.None : DatabaseAuthentication.Password;
-        return Complete(builder, sslMode ?? given, auth, null);
+        return Complete(builder, sslMode ?? given, auth, null, sslRootCertificate ?? NullIfEmpty(builder.RootCertificate));
     }
 
     /// <summary>-Server/-Port/-Database with an optional user and password (-Credential).</summary>
     public static DatabaseTarget FromServer(string server, int? port, string? database, string? user, string? password,
-        DatabaseSslMode? sslMode = null)
+        DatabaseSslMode? sslMode = null, string? sslRootCertificate = null)
     {
         var builder = Parts(server, port, database, user);
         builder.Password = string.IsNullOrEmpty(password) ? null : password;
-        return Complete(builder, sslMode, password is { Length: > 0 } ? DatabaseAuthentication.Password : DatabaseAuthentication.None, null);
+        return Complete(builder, sslMode, password is { Length: > 0 } ? DatabaseAuthentication.Password : DatabaseAuthentication.None, null,
+            sslRootCertificate);
     }
 
     /// <summary>An Entra access token used as the password (Azure Database for PostgreSQL with Entra authentication).</summary>
     public static DatabaseTarget FromAccessToken(string server, int? port, string? database, string user, string accessToken,
-        DatabaseSslMode? sslMode = null)
+        DatabaseSslMode? sslMode = null, string? sslRootCertificate = null)
     {
         if (string.IsNullOrWhiteSpace(accessToken))
         {
@@ -101,13 +116,14 @@ public sealed class DatabaseTarget
 
         var builder = Parts(server, port, database, RequireUser(user, server));
         builder.Password = accessToken.Trim();
-        return Complete(builder, sslMode, DatabaseAuthentication.AccessToken, null);
+        return Complete(builder, sslMode, DatabaseAuthentication.AccessToken, null, sslRootCertificate);
     }
 
     /// <summary>Entra tokens from Azure.Identity (managed identity, or DefaultAzureCredential's chain) for every new connection.</summary>
     public static DatabaseTarget FromTokenCredential(string server, int? port, string? database, string user, TokenCredential credential,
-        DatabaseSslMode? sslMode = null) =>
-        Complete(Parts(server, port, database, RequireUser(user, server)), sslMode, DatabaseAuthentication.AzureIdentity, credential);
+        DatabaseSslMode? sslMode = null, string? sslRootCertificate = null) =>
+        Complete(Parts(server, port, database, RequireUser(user, server)), sslMode, DatabaseAuthentication.AzureIdentity, credential,
+            sslRootCertificate);
 
     /// <summary>Every host is this machine: a loopback name or address, or a Unix-socket directory.</summary>
     public static bool IsLocal(string hosts) => hosts.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
@@ -115,7 +131,8 @@ public sealed class DatabaseTarget
 
     private static bool IsLocalHost(string host) =>
         host.StartsWith('/') || host.StartsWith('@') || host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
-        || (IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address));
+        || (IPAddress.TryParse(host, out var address)
+            && (IPAddress.IsLoopback(address) || (address.IsIPv4MappedToIPv6 && IPAddress.IsLoopback(address.MapToIPv4()))));
 
     private static string StripPort(string host)
     {
@@ -157,20 +174,59 @@ public sealed class DatabaseTarget
         : user;
 
     private static DatabaseTarget Complete(NpgsqlConnectionStringBuilder builder, DatabaseSslMode? requested,
-        DatabaseAuthentication authentication, TokenCredential? credential)
+        DatabaseAuthentication authentication, TokenCredential? credential, string? rootCertificate)
     {
         var local = IsLocal(builder.Host!);
-        var mode = requested ?? (local ? DatabaseSslMode.Prefer : DatabaseSslMode.Require);
+        // "system" is libpq's (16+) word for the system's trusted roots.
+        var root = rootCertificate is null || rootCertificate.Trim().Equals(SystemRoots, StringComparison.OrdinalIgnoreCase)
+            ? null
+            : LoadRootCertificate(rootCertificate, builder.Host!);
+        // A remote server is authenticated unless the operator says otherwise: VerifyFull (the certificate is for this
+        // host name and chains to a trusted root), as a browser does. Azure's flexible servers chain to public roots, so
+        // the system's roots verify them; a private CA is given with -SslRootCertificate. On this machine nothing crosses
+        // a network, so Prefer stays the default there, unless a root certificate asks for verification.
+        var mode = requested ?? (local && root is null ? DatabaseSslMode.Prefer : DatabaseSslMode.VerifyFull);
+        if (root is not null && mode < DatabaseSslMode.VerifyCA)
+        {
+            throw new SeekapaException("InvalidParameterCombination", FailureCategory.InvalidArgument,
+                $"A root certificate ({root}) is for verifying the server, but SSL mode {mode} does not verify it.", builder.Host,
+                "Leave out -SslMode (VerifyFull is the default with a root certificate), or give -SslMode VerifyFull or VerifyCA.");
+        }
+
         if (!local && mode < DatabaseSslMode.Require)
         {
             throw new SeekapaException("InsecureSslMode", FailureCategory.InvalidArgument,
-                $"SSL mode {mode} would send the credentials to {builder.Host} unencrypted: only Require, VerifyCA and VerifyFull are allowed for a host that is not this machine.",
+                $"SSL mode {mode} would send the credentials to {builder.Host} unencrypted: only VerifyFull (the default), VerifyCA and Require are allowed for a host that is not this machine.",
                 builder.Host,
-                "Use -SslMode Require (or VerifyFull). For a server without TLS inside a cluster, forward it to this machine " +
-                "(kubectl port-forward svc/postgres-service 5432) and connect to 127.0.0.1.");
+                "Leave out -SslMode (VerifyFull), with -SslRootCertificate <ca.crt> for a server whose certificate comes from a private CA. " +
+                "For a server without TLS inside a cluster, forward it to this machine (kubectl port-forward svc/postgres-service 5432) and connect to 127.0.0.1.");
+        }
+
+        // VerifyCA checks the issuer but not the name: with the system's roots any holder of a public certificate passes.
+        var verified = mode == DatabaseSslMode.VerifyFull || (mode == DatabaseSslMode.VerifyCA && root is not null);
+        if (!local && !verified && authentication is DatabaseAuthentication.AccessToken or DatabaseAuthentication.AzureIdentity)
+        {
+            // The token is the password: whoever answers an unverified connection gets it, valid for about an hour on every
+            // server the identity may reach. Refused before anything is sent.
+            throw new SeekapaException("InsecureTokenTransport", FailureCategory.InvalidArgument,
+                $"An Entra access token is sent as the password, and SSL mode {mode}{(mode == DatabaseSslMode.VerifyCA ? " with the system's roots" : string.Empty)} " +
+                $"does not verify that {builder.Host} is the server it claims to be: the token was not sent.",
+                builder.Host,
+                "Leave out -SslMode (VerifyFull, the default; Azure Database for PostgreSQL servers verify with the system's roots), " +
+                "with -SslRootCertificate <ca.crt> if the server's certificate comes from a private CA.");
+        }
+
+        var warnings = new List<string>();
+        if (!local && !verified)
+        {
+            warnings.Add($"SSL mode {mode} encrypts the connection to {builder.Host} but does not verify the server's certificate" +
+                         (mode == DatabaseSslMode.VerifyCA ? " name (any server with a certificate from a trusted root passes)" : string.Empty) +
+                         ": a server or proxy in between can impersonate it and read the password. Leave out -SslMode to verify it (VerifyFull), " +
+                         "with -SslRootCertificate <ca.crt> for a private CA.");
         }
 
         builder.SslMode = Enum.Parse<Npgsql.SslMode>(mode.ToString());
+        builder.RootCertificate = root;
         builder.Database ??= DefaultDatabase;
         builder.Username ??= Environment.GetEnvironmentVariable("PGUSER") is { Length: > 0 } pgUser ? pgUser : Environment.UserName;
         if (string.IsNullOrEmpty(builder.ApplicationName))
@@ -181,11 +237,56 @@ public sealed class DatabaseTarget
         // No pool: each command opens its connection and closes it, so the module never holds idle sessions on a server
         // whose connection slots may be exactly what is running out.
         builder.Pooling = false;
-        // Server error details (who holds a lock, why a signal was refused) are what the operator needs; they are the
-        // operator's own data, and anything secret of ours is redacted before it is shown.
+        // Server error details (who holds a lock, why a signal was refused) are what the operator needs. Details that
+        // echo row data (Key (col)=(value), Failing row contains (...)) are masked where they are shown (DatabaseErrors).
         builder.IncludeErrorDetail = true;
-        return new DatabaseTarget(builder, mode, authentication, credential);
+        return new DatabaseTarget(builder, mode, authentication, credential, warnings);
     }
+
+    /// <summary>
+    /// The full path of a CA certificate file (PEM, possibly several certificates, or DER), checked before anything is
+    /// sent: a missing or unreadable file would otherwise only surface as a rejected handshake.
+    /// </summary>
+    private static string LoadRootCertificate(string path, string host)
+    {
+        var full = Path.GetFullPath(path.Trim());
+        if (!File.Exists(full))
+        {
+            throw new SeekapaException("SslRootCertificateNotFound", FailureCategory.ObjectNotFound,
+                $"The root certificate file '{full}' does not exist.", host,
+                "Give the path of the CA certificate (PEM) that issued the server's certificate.");
+        }
+
+        try
+        {
+            // As Npgsql reads it: PEM (one or more certificates), else DER or PFX without a password.
+            var certificates = new X509Certificate2Collection();
+            if (!Path.GetExtension(full).Equals(".pfx", StringComparison.OrdinalIgnoreCase))
+            {
+                certificates.ImportFromPemFile(full);
+            }
+
+            if (certificates.Count == 0)
+            {
+                certificates.Add(new X509Certificate2(full));
+            }
+
+            foreach (var certificate in certificates)
+            {
+                certificate.Dispose();
+            }
+        }
+        catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            throw new SeekapaException("SslRootCertificateInvalid", FailureCategory.InvalidData,
+                $"'{full}' is not a readable certificate file (PEM or DER): {ex.Message}", host,
+                "Give the CA certificate in PEM form (-----BEGIN CERTIFICATE-----).", ex);
+        }
+
+        return full;
+    }
+
+    private static string? NullIfEmpty(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
 
     private static (NpgsqlConnectionStringBuilder Builder, bool SslGiven) FromUri(string text)
     {
@@ -228,6 +329,9 @@ public sealed class DatabaseTarget
                     };
                     sslGiven = true;
                     break;
+                case "sslrootcert":
+                    builder.RootCertificate = value;
+                    break;
                 case "application_name":
                     builder.ApplicationName = value;
                     break;
@@ -235,7 +339,7 @@ public sealed class DatabaseTarget
                     builder.Timeout = seconds;
                     break;
                 default:
-                    throw Invalid($"the URI parameter '{key}' is not supported (sslmode, application_name and connect_timeout are)");
+                    throw Invalid($"the URI parameter '{key}' is not supported (sslmode, sslrootcert, application_name and connect_timeout are)");
             }
         }
 

@@ -28,6 +28,12 @@ public sealed class DatabaseConnectionTest
     /// <summary>The TLS protocol version (e.g. TLSv1.3), when Tls.</summary>
     public string? TlsVersion { get; init; }
 
+    /// <summary>
+    /// How the connection treats the server's certificate: VerifyFull (name and issuer checked), VerifyCA (issuer only),
+    /// Require (encrypted, server not verified), or Prefer/Allow/Disable (this machine only).
+    /// </summary>
+    public DatabaseSslMode SslMode { get; init; }
+
     /// <summary>pg_is_in_recovery(): true on a read replica or a server still replaying WAL.</summary>
     public bool InRecovery { get; init; }
 

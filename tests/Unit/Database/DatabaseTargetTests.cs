@@ -10,17 +10,93 @@ public class DatabaseTargetTests
     private const string Secret = "Pa55-word;with=odd'chars";
 
     [Theory]
-    [InlineData("seekapa-postgres.postgres.database.azure.com", DatabaseSslMode.Require)]
-    [InlineData("10.0.0.5", DatabaseSslMode.Require)]
+    [InlineData("seekapa-postgres.postgres.database.azure.com", DatabaseSslMode.VerifyFull)]
+    [InlineData("10.0.0.5", DatabaseSslMode.VerifyFull)]
+    [InlineData("localhost.", DatabaseSslMode.VerifyFull)]
     [InlineData("127.0.0.1", DatabaseSslMode.Prefer)]
+    [InlineData("127.0.0.2", DatabaseSslMode.Prefer)]
     [InlineData("localhost", DatabaseSslMode.Prefer)]
     [InlineData("::1", DatabaseSslMode.Prefer)]
+    [InlineData("::ffff:127.0.0.1", DatabaseSslMode.Prefer)]
     [InlineData("/var/run/postgresql", DatabaseSslMode.Prefer)]
-    public void SslModeDefaultsToRequireForEveryHostButThisMachine(string host, DatabaseSslMode expected)
+    public void SslModeDefaultsToVerifyFullForEveryHostButThisMachine(string host, DatabaseSslMode expected)
     {
         var target = DatabaseTarget.FromServer(host, null, null, "app", Secret);
         Assert.Equal(expected, target.SslMode);
         Assert.Equal(expected.ToString(), target.Builder.SslMode.ToString());
+        Assert.Empty(target.Warnings);
+        Assert.Null(target.SslRootCertificate);
+    }
+
+    [Fact]
+    public void RequireForARemoteHostIsAllowedButWarnsThatTheServerIsNotVerified()
+    {
+        var target = DatabaseTarget.FromServer("db.example.com", null, null, "app", Secret, DatabaseSslMode.Require);
+        Assert.Equal(DatabaseSslMode.Require, target.SslMode);
+        var warning = Assert.Single(target.Warnings);
+        Assert.Contains("does not verify", warning, StringComparison.Ordinal);
+        Assert.Contains("-SslRootCertificate", warning, StringComparison.Ordinal);
+        // The connection string's own SSL Mode=Require is the same explicit choice.
+        Assert.Single(DatabaseTarget.FromConnectionString("Host=db.example.com;Username=app;SSL Mode=Require").Warnings);
+        Assert.Single(DatabaseTarget.FromConnectionString("postgresql://app@db.example.com/x?sslmode=require").Warnings);
+        // VerifyCA with the system's roots does not check the name: any public certificate passes.
+        Assert.Single(DatabaseTarget.FromServer("db.example.com", null, null, "app", Secret, DatabaseSslMode.VerifyCA).Warnings);
+        // On this machine nothing crosses a network: no warning.
+        Assert.Empty(DatabaseTarget.FromServer("127.0.0.1", null, null, "app", Secret, DatabaseSslMode.Require).Warnings);
+    }
+
+    [Theory]
+    [InlineData(DatabaseSslMode.Require)]
+    [InlineData(DatabaseSslMode.VerifyCA)]
+    public void AnEntraTokenIsNeverSentToARemoteServerThatIsNotVerified(DatabaseSslMode mode)
+    {
+        var ex = Assert.Throws<SeekapaException>(() => DatabaseTarget.FromAccessToken("db.example.com", null, null, "ops", "eyJ0.token", mode));
+        Assert.Equal("InsecureTokenTransport", ex.ErrorId);
+        Assert.Contains("not sent", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("eyJ0.token", ex.Message + ex.RecommendedAction, StringComparison.Ordinal);
+
+        var credential = new RecordingCredential(("never-asked", DateTimeOffset.UtcNow.AddHours(1)));
+        Assert.Equal("InsecureTokenTransport", Assert.Throws<SeekapaException>(() =>
+            DatabaseTarget.FromTokenCredential("db.example.com", null, null, "ops", credential, mode)).ErrorId);
+        Assert.Empty(credential.Requests);
+    }
+
+    [Fact]
+    public void AnEntraTokenGoesToAVerifiedServerOrToThisMachine()
+    {
+        Assert.Equal(DatabaseSslMode.VerifyFull, DatabaseTarget.FromAccessToken("db.example.com", null, null, "ops", "eyJ0.token").SslMode);
+        using var ca = TestCa.Write();
+        Assert.Equal(DatabaseSslMode.VerifyCA,
+            DatabaseTarget.FromAccessToken("db.example.com", null, null, "ops", "eyJ0.token", DatabaseSslMode.VerifyCA, ca.Path).SslMode);
+        Assert.Equal(DatabaseSslMode.Require, DatabaseTarget.FromAccessToken("127.0.0.1", null, null, "ops", "eyJ0.token", DatabaseSslMode.Require).SslMode);
+    }
+
+    [Fact]
+    public void ARootCertificateIsCheckedBeforeAnythingIsSentAndMeansVerifyFull()
+    {
+        using var ca = TestCa.Write();
+        var target = DatabaseTarget.FromServer("db.example.com", null, null, "app", Secret, null, ca.Path);
+        Assert.Equal(DatabaseSslMode.VerifyFull, target.SslMode);
+        Assert.Equal(ca.Path, target.SslRootCertificate);
+        Assert.Equal(ca.Path, target.Builder.RootCertificate);
+        // Even on this machine a root certificate asks for verification.
+        Assert.Equal(DatabaseSslMode.VerifyFull, DatabaseTarget.FromServer("127.0.0.1", null, null, "app", Secret, null, ca.Path).SslMode);
+        // From the connection string, in Npgsql's keyword or libpq's URI parameter.
+        Assert.Equal(ca.Path, DatabaseTarget.FromConnectionString($"Host=db.example.com;Username=app;Root Certificate={ca.Path}").SslRootCertificate);
+        Assert.Equal(ca.Path, DatabaseTarget.FromConnectionString($"postgresql://app@db.example.com/x?sslrootcert={Uri.EscapeDataString(ca.Path)}").SslRootCertificate);
+
+        // libpq's sslrootcert=system: the system's roots, verified.
+        var system = DatabaseTarget.FromConnectionString("postgresql://app@db.example.com/x?sslrootcert=system");
+        Assert.Equal((DatabaseSslMode.VerifyFull, (string?)null), (system.SslMode, system.SslRootCertificate));
+
+        Assert.Equal("SslRootCertificateNotFound", Assert.Throws<SeekapaException>(() =>
+            DatabaseTarget.FromServer("db.example.com", null, null, "app", Secret, null, ca.Path + ".missing")).ErrorId);
+        File.WriteAllText(ca.Path + ".txt", "not a certificate");
+        Assert.Equal("SslRootCertificateInvalid", Assert.Throws<SeekapaException>(() =>
+            DatabaseTarget.FromServer("db.example.com", null, null, "app", Secret, null, ca.Path + ".txt")).ErrorId);
+        var unused = Assert.Throws<SeekapaException>(() =>
+            DatabaseTarget.FromServer("db.example.com", null, null, "app", Secret, DatabaseSslMode.Require, ca.Path));
+        Assert.Equal("InvalidParameterCombination", unused.ErrorId);
     }
 
     [Theory]
@@ -49,7 +125,8 @@ public class DatabaseTargetTests
         Assert.Equal("InsecureSslMode", ex.ErrorId);
         Assert.Equal(DatabaseSslMode.VerifyFull,
             DatabaseTarget.FromConnectionString("Host=db.example.com;Username=app;sslmode=VerifyFull").SslMode);
-        Assert.Equal(DatabaseSslMode.Require, DatabaseTarget.FromConnectionString("Host=db.example.com;Username=app").SslMode);
+        Assert.Equal(DatabaseSslMode.VerifyFull, DatabaseTarget.FromConnectionString("Host=db.example.com;Username=app").SslMode);
+        Assert.Equal(DatabaseSslMode.Require, DatabaseTarget.FromConnectionString("Host=db.example.com;Username=app;SSL Mode=Require").SslMode);
     }
 
     [Fact]
@@ -107,7 +184,7 @@ public class DatabaseTargetTests
             DatabaseTarget.FromAccessToken("db.example.com", null, null, "", "token")).ErrorId);
         var target = DatabaseTarget.FromAccessToken("db.example.com", null, "seekapa", "ops@corp.example", "eyJ0.token");
         Assert.Equal(DatabaseAuthentication.AccessToken, target.Authentication);
-        Assert.Equal(DatabaseSslMode.Require, target.SslMode);
+        Assert.Equal(DatabaseSslMode.VerifyFull, target.SslMode);
     }
 
     [Fact]
@@ -130,4 +207,34 @@ public class DatabaseTargetTests
         var copy = new DatabaseConnection("db", 5432, "seekapa", "app", DatabaseSslMode.Require, DatabaseAuthentication.Password);
         Assert.Equal("ConnectionInvalid", Assert.Throws<SeekapaException>(() => DatabaseSession.FromConnection(copy)).ErrorId);
     }
+}
+
+/// <summary>A throwaway CA certificate file (PEM) in a temporary directory, deleted when disposed.</summary>
+internal sealed class TestCa : IDisposable
+{
+    private readonly string _directory;
+
+    private TestCa(string directory, string path)
+    {
+        _directory = directory;
+        Path = path;
+    }
+
+    public string Path { get; }
+
+    public static TestCa Write()
+    {
+        var directory = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "seekapa-ca-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(directory);
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=Other CA", key,
+            System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension(true, false, 0, true));
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var path = System.IO.Path.Combine(directory, "ca.crt");
+        File.WriteAllText(path, certificate.ExportCertificatePem());
+        return new TestCa(directory, path);
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
 }

@@ -18,7 +18,8 @@ public sealed class PostgresCollection : ICollectionFixture<PostgresServer>
 
 /// <summary>
 /// A real PostgreSQL server (the machine's initdb and pg_ctl) in a temporary directory: 127.0.0.1 on a free port, a
-/// Unix socket in the same directory, TLS with a self-signed certificate (so both Require and Disable can be tested),
+/// Unix socket in the same directory, TLS with a certificate from the fixture's own CA (<see cref="CaCertificatePath"/>)
+/// for 127.0.0.1, localhost and <see cref="RemoteName"/> (so Disable, Require and verification can all be tested),
 /// SCRAM passwords over TCP, fsync off for speed. Run as the postgres user when the tests run as root (initdb and
 /// pg_ctl refuse root). Stopped with pg_ctl -m immediate and deleted at the end, also when the process exits early.
 /// </summary>
@@ -26,6 +27,12 @@ public sealed class PostgresServer : IAsyncLifetime
 {
     public const string Superuser = "postgres";
     public const string Host = "127.0.0.1";
+
+    /// <summary>
+    /// A name on the server's certificate that the module treats as a remote host (.invalid never resolves): tests map
+    /// it to 127.0.0.1 with DatabaseSession.ResolveOverrides to reach this server the way a remote one is reached.
+    /// </summary>
+    public const string RemoteName = "postgres.seekapa.invalid";
 
     private readonly object _gate = new();
     private bool _running;
@@ -53,6 +60,9 @@ public sealed class PostgresServer : IAsyncLifetime
     public string DataDirectory { get; }
 
     public string AutoConfPath => Path.Combine(DataDirectory, "postgresql.auto.conf");
+
+    /// <summary>The CA certificate (PEM) that issued the server's certificate: what -SslRootCertificate takes.</summary>
+    public string CaCertificatePath => Path.Combine(Root, "ca.crt");
 
     /// <summary>The superuser over TCP without TLS (the tests' own back door to the server).</summary>
     public string ConnectionString => ConnectionStringFor(Superuser, Password);
@@ -220,18 +230,37 @@ public sealed class PostgresServer : IAsyncLifetime
 
     private async Task WriteCertificateAsync()
     {
+        // A private CA and a server certificate it issued, as a company CA would: the CA is not in the system's roots,
+        // so VerifyFull refuses the server unless it is given the CA.
+        var notBefore = DateTimeOffset.UtcNow.AddDays(-1);
+        var notAfter = DateTimeOffset.UtcNow.AddDays(7);
+        using var caKey = RSA.Create(2048);
+        var caRequest = new CertificateRequest("CN=Seekapa test CA", caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        caRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(caRequest.PublicKey, false));
+        using var ca = caRequest.CreateSelfSigned(notBefore.AddDays(-1), notAfter.AddDays(1));
+
         using var key = RSA.Create(2048);
-        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var request = new CertificateRequest($"CN={RemoteName}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         var san = new SubjectAlternativeNameBuilder();
         san.AddIpAddress(IPAddress.Loopback);
+        san.AddDnsName("localhost");
+        san.AddDnsName(RemoteName);
         request.CertificateExtensions.Add(san.Build());
-        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, includeKeyIdentifier: true, includeIssuerAndSerial: false));
+        using var certificate = request.Create(ca, notBefore, notAfter, RandomNumberGenerator.GetBytes(16));
+
         var certPath = Path.Combine(DataDirectory, "server.crt");
         var keyPath = Path.Combine(DataDirectory, "server.key");
         await File.WriteAllTextAsync(certPath, certificate.ExportCertificatePem());
         await File.WriteAllTextAsync(keyPath, key.ExportPkcs8PrivateKeyPem());
-        // The server refuses a key file others can read.
+        // The server refuses a key file others can read (it is chowned to the server's user with the data directory).
         Restrict(keyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        await File.WriteAllTextAsync(CaCertificatePath, ca.ExportCertificatePem());
     }
 
     private static void Restrict(string path, UnixFileMode mode)

@@ -63,22 +63,37 @@ public sealed class ConnectSeekapaDatabaseCommand : SeekapaCmdlet
     [Parameter(ParameterSetName = IdentitySet)]
     public string? ClientId { get; set; }
 
-    /// <summary>TLS; default Require for a remote host, Prefer for this machine.</summary>
+    /// <summary>TLS; default VerifyFull for a remote host (or with -SslRootCertificate), Prefer for this machine.</summary>
     [Parameter]
     public DatabaseSslMode? SslMode { get; set; }
 
+    /// <summary>The CA certificate (PEM) the server's certificate must chain to, for a private CA; default the system's roots.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? SslRootCertificate { get; set; }
+
     protected override void Process()
     {
+        // A relative path is the PowerShell location's, not the process's working directory.
+        var root = SslRootCertificate is null || SslRootCertificate.Equals(DatabaseTarget.SystemRoots, StringComparison.OrdinalIgnoreCase)
+            ? SslRootCertificate
+            : GetUnresolvedProviderPathFromPSPath(SslRootCertificate);
         var target = ParameterSetName switch
         {
-            ConnectionStringSet => DatabaseTarget.FromConnectionString(SecretTransformationAttribute.Reveal(ConnectionString!), SslMode),
-            AccessTokenSet => DatabaseTarget.FromAccessToken(Server, Port, Database, User, SecretTransformationAttribute.Reveal(AccessToken!), SslMode),
-            IdentitySet => DatabaseTarget.FromTokenCredential(Server, Port, Database, User, EntraTokenProvider.CreateCredential(ClientId), SslMode),
+            ConnectionStringSet => DatabaseTarget.FromConnectionString(SecretTransformationAttribute.Reveal(ConnectionString!), SslMode, root),
+            AccessTokenSet => DatabaseTarget.FromAccessToken(Server, Port, Database, User, SecretTransformationAttribute.Reveal(AccessToken!), SslMode, root),
+            IdentitySet => DatabaseTarget.FromTokenCredential(Server, Port, Database, User, EntraTokenProvider.CreateCredential(ClientId), SslMode, root),
             _ => DatabaseTarget.FromServer(Server, Port, Database, Credential?.UserName?.TrimStart('\\'),
-                Credential is null ? null : SecretTransformationAttribute.Reveal(Credential.Password), SslMode),
+                Credential is null ? null : SecretTransformationAttribute.Reveal(Credential.Password), SslMode, root),
         };
+        foreach (var warning in target.Warnings)
+        {
+            WriteWarning(warning);
+        }
+
         var session = DatabaseSession.Open(target);
-        WriteVerbose($"Connecting to {session.Connection} (SSL mode {target.SslMode}, authentication {target.Authentication}).");
+        var roots = target.SslRootCertificate is { } ca ? $", CA {ca}" : string.Empty;
+        WriteVerbose($"Connecting to {session.Connection} (SSL mode {target.SslMode}{roots}, authentication {target.Authentication}).");
         Await(session.VerifyAsync(CancellationToken));
         WriteVerbose($"Connected: PostgreSQL {session.Connection.ServerVersion}.");
         RunspaceState.Current.DefaultDatabase = session.Connection;

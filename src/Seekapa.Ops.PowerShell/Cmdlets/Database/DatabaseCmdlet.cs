@@ -61,6 +61,6 @@ public abstract class DatabaseCmdlet : SeekapaCmdlet
     }
 
     protected override bool IsSetupError(SeekapaException ex) => base.IsSetupError(ex) || ex.ErrorId is
-        "DatabaseNotConnected" or "DatabaseUnreachable" or "DatabaseConnectionLost" or "DatabaseAuthenticationFailed"
+        "DatabaseNotConnected" or "DatabaseUnreachable" or "DatabaseCertificateRejected" or "DatabaseConnectionLost" or "DatabaseAuthenticationFailed"
         or "DatabaseTokenUnavailable" or "DatabaseNotFound" or "DatabaseTooManyConnections";
 }

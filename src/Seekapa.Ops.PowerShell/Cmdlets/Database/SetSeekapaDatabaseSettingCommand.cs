@@ -27,16 +27,16 @@ public sealed class SetSeekapaDatabaseSettingCommand : DatabaseCmdlet
         {
             var before = Run(session, () => DatabaseSettingWriter.ReadAsync(connection, Name, CancellationToken));
             DatabaseSettingWriter.ValidateChangeable(before);
-            // Values are shown redacted: a setting such as primary_conninfo can hold a password.
-            var shownValue = session.Redact(Value);
+            // Values are shown redacted everywhere, the output object included: a setting such as primary_conninfo can hold a password.
+            var shownValue = DatabaseSettingWriter.Shown(before.Name, Value, session.Redact);
             var restart = before.Context == "postmaster" ? "; it takes effect only after a server restart" : string.Empty;
             if (!ShouldProcess($"{before.Name} on {session.Connection.Host}",
-                    $"ALTER SYSTEM SET {before.Name} = '{shownValue}' (now {session.Redact(before.Value)}) and reload the configuration{restart}"))
+                    $"ALTER SYSTEM SET {before.Name} = '{shownValue}' (now {DatabaseSettingWriter.Shown(before.Name, before.Value, session.Redact)}) and reload the configuration{restart}"))
             {
                 return;
             }
 
-            var (change, warning) = Run(session, () => DatabaseSettingWriter.ApplyAsync(connection, before, Value, ReloadWait, CancellationToken));
+            var (change, warning) = Run(session, () => DatabaseSettingWriter.ApplyAsync(connection, before, Value, ReloadWait, session.Redact, CancellationToken));
             if (warning is not null)
             {
                 WriteWarning(warning);
@@ -44,7 +44,7 @@ public sealed class SetSeekapaDatabaseSettingCommand : DatabaseCmdlet
 
             RecordChange($"{change.Name} on {session.Connection.Host}", "AlterSystemSet",
                 change.PendingRestart ? "PendingRestart" : "Applied",
-                $"{change.Name} = {session.Redact(change.OldValue)}", $"{change.Name} = {shownValue}");
+                $"{change.Name} = {change.OldValue}", $"{change.Name} = {shownValue}");
             WriteObject(change);
         }
         finally
