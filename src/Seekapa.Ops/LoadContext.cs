@@ -78,6 +78,14 @@ public sealed class LoadContext : AssemblyLoadContext
             return _sharedAssembly;
         }
 
+        // The module's own assemblies always come from bin/, even in a host that lists copies of them (e.g. a test
+        // project referencing them): they are the reason this context exists.
+        if (name.StartsWith(_sharedName.Name + ".", StringComparison.Ordinal))
+        {
+            var own = Path.Combine(_binPath, name + ".dll");
+            return File.Exists(own) ? LoadFromAssemblyPath(own) : null;
+        }
+
         // PowerShell's own assemblies must come from the host, never from bin/.
         if (name == "System.Management.Automation" || name.StartsWith("Microsoft.PowerShell.", StringComparison.Ordinal))
         {

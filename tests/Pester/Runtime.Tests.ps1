@@ -103,6 +103,7 @@ foreach (`$a in `$loaded) {
     Ran = `$ran
     Private = `$loaded.Count
     Names = @(`$copies.Keys)
+    DiagnosticSource = @(`$copies['System.Diagnostics.DiagnosticSource'])[0]
     Duplicates = @(`$copies.GetEnumerator() | Where-Object { `$_.Value.Count -gt 1 } | ForEach-Object { "`$(`$_.Key): `$(@(`$_.Value) -join '; ')" })
 } | ConvertTo-Json -Depth 4
 "@
@@ -118,5 +119,11 @@ foreach (`$a in `$loaded) {
         $result.Names | Should -Contain 'Azure.Core'
         $result.Names | Should -Contain 'StackExchange.Redis'
         @($result.Duplicates) | Should -BeNullOrEmpty
+        # DiagnosticSource is shared with the host (one set of Activity listeners) whenever the host's copy is at least
+        # as new as ours; only when ours is newer (on .NET 8) is it private, so its 10.0 consumers find their members.
+        $hostVersion = [System.Diagnostics.Activity].Assembly.GetName().Version
+        $ourVersion = [System.Reflection.AssemblyName]::GetAssemblyName((Join-Path $ModulePath 'bin/System.Diagnostics.DiagnosticSource.dll')).Version
+        $expected = if ($hostVersion -ge $ourVersion) { "$hostVersion in Default *" } else { "$ourVersion in Seekapa.Ops *" }
+        $result.DiagnosticSource | Should -BeLike $expected
     }
 }
