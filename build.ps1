@@ -141,7 +141,8 @@ function Invoke-BuildPwsh74 {
     $project = Join-Path $Root 'tools/Pwsh74/Pwsh74.csproj'
     $hostOut = Join-Path $Out 'pwsh74'
     Remove-Item $hostOut -Recurse -Force -ErrorAction SilentlyContinue
-    Invoke-Native dotnet (@('publish', $project, '-c', 'Release', '-o', $hostOut, '--nologo', '-v', 'q') + $ArtifactsArgs)
+    # To the console, not into this function's output (the caller reads the host object below).
+    Invoke-Native dotnet (@('publish', $project, '-c', 'Release', '-o', $hostOut, '--nologo', '-v', 'q') + $ArtifactsArgs) | Out-Host
     $sdkVersion = ([xml](Get-Content $project -Raw)).Project.ItemGroup.PackageReference |
         Where-Object Include -eq 'Microsoft.PowerShell.SDK' | ForEach-Object Version
     [pscustomobject]@{ Path = Join-Path $hostOut 'pwsh'; Version = $sdkVersion }
