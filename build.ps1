@@ -6,7 +6,8 @@
     Build  publishes the installable module folder out/Seekapa.Ops/ and the sandbox cluster to out/sandbox/.
     Package  Build, then out/packages/Seekapa.Ops.<version>.nupkg (the PowerShell Gallery package, made by
            Publish-PSResource) and out/packages/Seekapa.Ops.zip (for Azure Automation: Seekapa.Ops/ at the zip's root).
-    Test   Build, then xunit and Pester (in a fresh pwsh, against out/Seekapa.Ops), then ONE closing line
+    Test   Build, then xunit and Pester (in a fresh pwsh, against out/Seekapa.Ops; then the same Pester files again on
+           PowerShell 7.4/.NET 8, a host built from tools/Pwsh74 into out/pwsh74), then ONE closing line
            "N passed, N failed" with both runners' counts. Exits non-zero on any failure.
     Demo   Starts the sandbox with the 'bad-deploy' scenario and walks the runbook: triage, rollback, wait, verify.
     Bench  Runs bench/Invoke-Benchmark.ps1 (results in bench/results.md).
@@ -143,11 +144,29 @@ function Invoke-UnitTests {
     [pscustomobject]@{ Passed = [int]$counters.passed; Failed = $failed; Skipped = [int]$counters.notExecuted; Note = $null }
 }
 
+function Invoke-BuildPwsh74 {
+    # PowerShell 7.4 on .NET 8 (Azure Automation's runtime) for the second Pester leg: no `powershell` tool 7.4 exists
+    # on NuGet, so tools/Pwsh74 is a self-contained ConsoleShell host on Microsoft.PowerShell.SDK 7.4.x and the .NET 8
+    # runtime pack, published once per run into the ignored output. Returns the host and the version it must report.
+    $project = Join-Path $Root 'tools/Pwsh74/Pwsh74.csproj'
+    $hostOut = Join-Path $Out 'pwsh74'
+    Remove-Item $hostOut -Recurse -Force -ErrorAction SilentlyContinue
+    # To the console, not into this function's output (the caller reads the host object below).
+    Invoke-Native dotnet (@('publish', $project, '-c', 'Release', '-o', $hostOut, '--nologo', '-v', 'q') + $ArtifactsArgs) | Out-Host
+    $sdkVersion = ([xml](Get-Content $project -Raw)).Project.ItemGroup.PackageReference |
+        Where-Object Include -eq 'Microsoft.PowerShell.SDK' | ForEach-Object Version
+    [pscustomobject]@{ Path = Join-Path $hostOut 'pwsh'; Version = $sdkVersion }
+}
+
 function Invoke-PesterTests {
+    # One leg: the whole suite in a fresh PowerShell (a binary module cannot be unloaded, and the load-context tests
+    # need a clean process). -PwshPath picks the host (default: a pwsh like this one); -Version is what it must be,
+    # handed to the tests as SEEKAPA_TEST_LEG (tests/Pester/Runtime.Tests.ps1 checks it).
+    param([string] $Leg = 'pwsh', [string] $PwshPath, [string] $Version)
     $pester = Get-PesterModulePath
-    $resultFile = Join-Path $Out 'test-results/pester.json'
+    $resultFile = Join-Path $Out "test-results/pester-$Leg.json"
     $null = New-Item -ItemType Directory -Path (Split-Path $resultFile) -Force
-    # A fresh pwsh: a binary module cannot be unloaded, and the load-context test needs a clean process.
+    Remove-Item $resultFile -ErrorAction SilentlyContinue
     $script = @"
 `$ErrorActionPreference = 'Stop'
 Import-Module '$pester'
@@ -157,13 +176,17 @@ Import-Module '$pester'
 `$config.Output.Verbosity = 'Detailed'
 `$env:SEEKAPA_MODULE_PATH = '$ModuleOut'
 `$env:SEEKAPA_SANDBOX_PATH = '$SandboxOut'
+`$env:SEEKAPA_TEST_LEG = '$Version'
 `$r = Invoke-Pester -Configuration `$config
-@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount + `$r.NotRunCount } | ConvertTo-Json | Set-Content '$resultFile'
+@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount + `$r.NotRunCount; Runtime = "PowerShell `$(`$PSVersionTable.PSVersion) on .NET `$([Environment]::Version)" } | ConvertTo-Json | Set-Content '$resultFile'
 "@
-    Invoke-Pwsh -Command $script | Out-Host
-    if (-not (Test-Path $resultFile)) { return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0; Note = 'Pester produced no results' } }
+    $started = [DateTime]::UtcNow
+    if ($PwshPath) { & $PwshPath -NoProfile -NonInteractive -Command $script | Out-Host }
+    else { Invoke-Pwsh -Command $script | Out-Host }
+    $minutes = ([DateTime]::UtcNow - $started).TotalMinutes
+    if (-not (Test-Path $resultFile)) { return [pscustomobject]@{ Leg = $Leg; Passed = 0; Failed = 1; Skipped = 0; Minutes = $minutes; Note = "Pester ($Leg) produced no results" } }
     $r = Get-Content $resultFile -Raw | ConvertFrom-Json
-    [pscustomobject]@{ Passed = [int]$r.Passed; Failed = [int]$r.Failed; Skipped = [int]$r.Skipped; Note = $null }
+    [pscustomobject]@{ Leg = "$Leg, $($r.Runtime)"; Passed = [int]$r.Passed; Failed = [int]$r.Failed; Skipped = [int]$r.Skipped; Minutes = $minutes; Note = $null }
 }
 
 function Invoke-Test {
@@ -171,13 +194,21 @@ function Invoke-Test {
     Assert-DataServers
     Invoke-Build
     $unit = Invoke-UnitTests
-    $pester = Invoke-PesterTests
-    foreach ($r in $unit, $pester) { if ($r.Note) { Write-Host $r.Note -ForegroundColor Red } }
-    $skipped = $unit.Skipped + $pester.Skipped
+    # Leg 1: the pinned pwsh tool (dotnet-tools.json); leg 2: PowerShell 7.4 on .NET 8, the same files.
+    $toolVersion = (Get-Content (Join-Path $Root 'dotnet-tools.json') -Raw | ConvertFrom-Json).tools.powershell.version
+    $legs = @(Invoke-PesterTests -Leg "pwsh $toolVersion" -Version $toolVersion)
+    $pwsh74 = $null
+    try { $pwsh74 = Invoke-BuildPwsh74 }
+    catch { $legs += [pscustomobject]@{ Leg = 'pwsh 7.4'; Passed = 0; Failed = 1; Skipped = 0; Minutes = 0; Note = "The PowerShell 7.4 host did not build: $_" } }
+    if ($pwsh74) { $legs += Invoke-PesterTests -Leg "pwsh $($pwsh74.Version)" -PwshPath $pwsh74.Path -Version $pwsh74.Version }
+    foreach ($r in @($unit) + $legs) { if ($r.Note) { Write-Host $r.Note -ForegroundColor Red } }
+    $passed = $unit.Passed + ($legs | Measure-Object Passed -Sum).Sum
+    $skipped = $unit.Skipped + ($legs | Measure-Object Skipped -Sum).Sum
     # Nothing is skipped silently: a skipped test counts as a failure here.
-    $failed = $unit.Failed + $pester.Failed + $skipped
-    Write-Host "xunit: $($unit.Passed) passed, $($unit.Failed) failed; Pester: $($pester.Passed) passed, $($pester.Failed) failed; skipped: $skipped"
-    Write-Output "$($unit.Passed + $pester.Passed) passed, $failed failed"
+    $failed = $unit.Failed + ($legs | Measure-Object Failed -Sum).Sum + $skipped
+    $perLeg = $legs | ForEach-Object { "Pester ($($_.Leg)): $($_.Passed) passed, $($_.Failed) failed in $([Math]::Round($_.Minutes, 1)) min" }
+    Write-Host "xunit: $($unit.Passed) passed, $($unit.Failed) failed; $($perLeg -join '; '); skipped: $skipped"
+    Write-Output "$passed passed, $failed failed"
     if ($failed -ne 0) { exit 1 }
 }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Reflection;
 using System.Runtime.Loader;
 
@@ -17,6 +18,8 @@ public sealed class LoadContext : AssemblyLoadContext
     private readonly string _runtimePath;
     private readonly Assembly _sharedAssembly;
     private readonly AssemblyName _sharedName;
+    private readonly Dictionary<string, string> _hostAssemblies = HostAssemblies();
+    private readonly ConcurrentDictionary<string, string?> _decisions = new(StringComparer.OrdinalIgnoreCase);
 
     private LoadContext(string binPath) : base("Seekapa.Ops", isCollectible: false)
     {
@@ -75,38 +78,85 @@ public sealed class LoadContext : AssemblyLoadContext
             return _sharedAssembly;
         }
 
+        // The module's own assemblies always come from bin/, even in a host that lists copies of them (e.g. a test
+        // project referencing them): they are the reason this context exists.
+        if (name.StartsWith(_sharedName.Name + ".", StringComparison.Ordinal))
+        {
+            var own = Path.Combine(_binPath, name + ".dll");
+            return File.Exists(own) ? LoadFromAssemblyPath(own) : null;
+        }
+
         // PowerShell's own assemblies must come from the host, never from bin/.
         if (name == "System.Management.Automation" || name.StartsWith("Microsoft.PowerShell.", StringComparison.Ordinal))
         {
             return null;
         }
 
+        // One answer per simple name, whoever asks and whatever version they ask for: answering per request split
+        // System.Text.Json on .NET 8 (KubernetesClient asked for 8.0 and got the runtime's, Core asked for 10.0 and got
+        // ours), so the two sides saw different JsonSerializerOptions types ("Method not found").
+        var path = _decisions.GetOrAdd(name, Decide);
+        return path is null ? null : LoadFromAssemblyPath(path);
+    }
+
+    /// <summary>
+    /// Where every request for <paramref name="name"/> is served from: our bin/ copy (its path) or the default context
+    /// (null). Our copy is used only when the runtime or host has none, or has an older assembly version than ours.
+    /// At the same version the host's copy wins, so that e.g. System.Diagnostics.DiagnosticSource stays one copy with
+    /// the host's (a private copy splits Activity listeners and Activity.Current). When ours is newer (on .NET 8:
+    /// System.Text.Json, System.Diagnostics.DiagnosticSource 10.0, which Azure.Core, Npgsql and Microsoft.Extensions.*
+    /// are built against) every requester gets ours: handing a 10.0 consumer the 8.0 copy would fail on a missing
+    /// member, and the cost is that our dependencies' Activities are not seen by listeners in the default context.
+    /// </summary>
+    private string? Decide(string name)
+    {
         var candidate = Path.Combine(_binPath, name + ".dll");
         if (!File.Exists(candidate))
         {
             return null;
         }
 
-        // A framework assembly the runtime already ships at the same or a newer version: use the runtime's copy, or
-        // e.g. System.Diagnostics.DiagnosticSource would get a private second copy that splits Activity listeners.
-        var runtimeCopy = Path.Combine(_runtimePath, name + ".dll");
-        if (File.Exists(runtimeCopy))
+        // Without a TPA list (an unusual host) the runtime folder is the best guess of what the default context has.
+        var hostCopy = _hostAssemblies.Count > 0
+            ? _hostAssemblies.GetValueOrDefault(name)
+            : Path.Combine(_runtimePath, name + ".dll");
+        if (hostCopy is null || !File.Exists(hostCopy))
         {
-            try
+            return candidate;
+        }
+
+        try
+        {
+            var hostVersion = AssemblyName.GetAssemblyName(hostCopy).Version;
+            var ourVersion = AssemblyName.GetAssemblyName(candidate).Version;
+            return hostVersion is not null && (ourVersion is null || hostVersion >= ourVersion) ? null : candidate;
+        }
+        catch (BadImageFormatException)
+        {
+            // Not a managed assembly on the host's side: ours is the only usable copy.
+            return candidate;
+        }
+    }
+
+    /// <summary>
+    /// The assemblies the default context resolves by name: the runtime's and the host application's (pwsh's own
+    /// folder, e.g. Microsoft.Bcl.AsyncInterfaces), as the runtime host lists them in TRUSTED_PLATFORM_ASSEMBLIES.
+    /// </summary>
+    private static Dictionary<string, string> HostAssemblies()
+    {
+        var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") is string list)
+        {
+            foreach (var path in list.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
             {
-                var runtimeVersion = AssemblyName.GetAssemblyName(runtimeCopy).Version;
-                if (runtimeVersion is not null && (assemblyName.Version is null || runtimeVersion >= assemblyName.Version))
+                if (path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
                 {
-                    return null;
+                    map.TryAdd(Path.GetFileNameWithoutExtension(path), path);
                 }
-            }
-            catch (BadImageFormatException)
-            {
-                // Not a managed assembly in the runtime folder: fall through to ours.
             }
         }
 
-        return LoadFromAssemblyPath(candidate);
+        return map;
     }
 
     protected override IntPtr LoadUnmanagedDll(string unmanagedDllName)
