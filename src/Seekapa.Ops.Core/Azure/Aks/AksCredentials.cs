@@ -1,5 +1,6 @@
 using Azure.Core;
 using Seekapa.Ops.Core.Errors;
+using Seekapa.Ops.Core.Files;
 using Seekapa.Ops.Core.Kubernetes;
 
 namespace Seekapa.Ops.Core.Azure.Aks;
@@ -97,30 +98,7 @@ public static class AksCredentials
 
     private static void WriteOwnerOnly(string path, byte[] content)
     {
-        var full = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(directory);
-        var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        try
-        {
-            using (var stream = new FileStream(temp, options))
-            {
-                stream.Write(content);
-            }
-
-            // Replacing (not editing) the file: a previous file's looser mode does not carry over.
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        OwnerOnlyFile.Write(path, content);
     }
 }

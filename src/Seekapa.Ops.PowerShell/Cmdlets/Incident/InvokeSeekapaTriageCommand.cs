@@ -48,6 +48,10 @@ public sealed class InvokeSeekapaTriageCommand : ClusterCmdlet
     [Parameter]
     public Uri? PrometheusUrl { get; set; }
 
+    /// <summary>Lets user:password@ credentials of -PrometheusUrl go over plain http to another machine (refused by default).</summary>
+    [Parameter]
+    public SwitchParameter AllowInsecureTransport { get; set; }
+
     /// <summary>The PromQL giving the error ratio (0..1) per series; default the runbook's 5xx rate over all requests.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -72,7 +76,7 @@ public sealed class InvokeSeekapaTriageCommand : ClusterCmdlet
             probes.Add(ServiceProbes.Endpoints(checker, Endpoint!.Select(EndpointCheckOptions.ValidateUri).ToList()));
         }
 
-        using var prometheus = PrometheusUrl is null ? null : new PrometheusClient(new PrometheusClientOptions { Endpoint = PrometheusUrl });
+        using var prometheus = PrometheusUrl is null ? null : new PrometheusClient(new PrometheusClientOptions { Endpoint = PrometheusUrl, AllowInsecureTransport = AllowInsecureTransport });
         if (prometheus is not null)
         {
             probes.Add(ServiceProbes.ErrorRate(prometheus, ErrorRateQuery, PrometheusUrl!));
