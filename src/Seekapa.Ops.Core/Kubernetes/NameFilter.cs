@@ -17,7 +17,8 @@ public sealed class NameFilter
         {
             if (IsWildcard(name))
             {
-                _patterns.Add(new Regex(ToRegex(name), RegexOptions.CultureInvariant | RegexOptions.IgnoreCase));
+                // Wildcards become .* runs: a match timeout bounds the backtracking of many stars (names are short anyway).
+                _patterns.Add(new Regex(ToRegex(name), RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, Diagnostics.PodLogOptions.MatchTimeout));
             }
             else
             {

@@ -204,7 +204,7 @@ public sealed class AzureCmdletTests(UnhealthySandbox sandbox) : IClassFixture<U
         {
             var result = Run($$"""
                 $null = Connect-SeekapaAzure -ResourceManagerUrl $url -AccessToken $token
-                $prod = Get-SeekapaAksCluster seekapa-rg seekapa-aks-prod | Connect-SeekapaCluster -Namespace seekapa-production -Verbose -Debug -WarningAction Continue *>&1
+                $prod = Get-SeekapaAksCluster seekapa-rg seekapa-aks-prod | Connect-SeekapaCluster -Namespace seekapa-production -AccessToken $token -Verbose -Debug -WarningAction Continue *>&1
                 $pods = @(Get-SeekapaPodHealth)
                 $prod; "pods=$($pods.Count)"
                 Connect-SeekapaCluster -ResourceGroupName seekapa-rg -ClusterName seekapa-aks-prod -Admin
