@@ -51,8 +51,8 @@ public static class HttpInputs
     public static string EmailAddress(string value, string what, string errorId)
     {
         var trimmed = value.Trim();
-        HeaderValue(trimmed, what, secret: false);
-        if (trimmed.Length is > 0 and <= 254 && !trimmed.Any(char.IsWhiteSpace) && trimmed.Count(c => c == '@') == 1
+        // No control or non-ASCII character can pass: a CR/LF here would end the header and start another (or a request).
+        if (trimmed.Length is > 0 and <= 254 && BadValueCharacter(trimmed) < 0 && !trimmed.Any(char.IsWhiteSpace) && trimmed.Count(c => c == '@') == 1
             && MailAddress.TryCreate(trimmed, out var address) && address.Address == trimmed && address.Host.Contains('.', StringComparison.Ordinal))
         {
             return trimmed;

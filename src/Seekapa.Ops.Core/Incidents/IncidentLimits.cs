@@ -16,7 +16,7 @@ public static class IncidentLimits
     public const int MaxTextLength = 4000;
 
     /// <summary>
-    /// The title without control characters (a line break or tab becomes a space) and without bidi controls
+    /// The title without control characters (a line break or tab becomes one space) and without bidi controls
     /// (U+200E/F, U+202A-U+202E, U+2066-U+2069), trimmed; TitleTooLong over 200 characters, InvalidTitle when nothing is left.
     /// </summary>
     public static string Title(string title)
@@ -31,7 +31,7 @@ public static class IncidentLimits
 
             if (char.IsControl(c))
             {
-                if (char.IsWhiteSpace(c))
+                if (char.IsWhiteSpace(c) && (builder.Length == 0 || builder[^1] != ' '))
                 {
                     builder.Append(' ');
                 }
