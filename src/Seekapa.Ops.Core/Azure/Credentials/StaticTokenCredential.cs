@@ -16,8 +16,8 @@ public sealed class StaticTokenCredential(string token, DateTimeOffset expiresOn
     /// <summary>The one scope the token is for, e.g. https://management.azure.com/.default.</summary>
     public string Scope { get; } = scope;
 
-    /// <summary>True when every requested scope is the token's own (compared without case or a trailing slash).</summary>
-    public bool Covers(IEnumerable<string> scopes) => scopes.All(s => Normalise(s) == Normalise(Scope));
+    /// <summary>True when scopes are asked for and each is the token's own (compared without case or a trailing slash).</summary>
+    public bool Covers(IReadOnlyCollection<string> scopes) => scopes.Count > 0 && scopes.All(s => Normalise(s) == Normalise(Scope));
 
     public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
         Covers(requestContext.Scopes)
