@@ -34,7 +34,7 @@ Import-Module '$ModulePath'
     `$connection = Connect-SeekapaAzure -ResourceManagerUrl '$($Sandbox.Url)' -AccessToken `$env:SEEKAPA_TEST_ARM_TOKEN
     `$clusters = @(Get-SeekapaAksCluster)
     `$prod = Get-SeekapaAksCluster -ResourceGroupName seekapa-rg -Name seekapa-aks-prod
-    `$cluster = `$prod | Connect-SeekapaCluster -Namespace seekapa-production
+    `$cluster = `$prod | Connect-SeekapaCluster -Namespace seekapa-production -AccessToken `$env:SEEKAPA_TEST_ARM_TOKEN
     `$pods = @(Get-SeekapaPodHealth -AllNamespaces)
     `$cpu = @(Get-SeekapaAzureMetric -AksCluster seekapa-aks-prod -ResourceGroupName seekapa-rg -Metric node_cpu_usage_percentage -Interval 00:01:00 -Since 00:10:00)
     `$failed = @(Get-SeekapaAzureMetric -AppInsights seekapa-bi-insights -ResourceGroupName seekapa-rg -Metric requests/failed -Interval 00:05:00 -StartTime '2025-03-01T09:00:00Z' -EndTime '2025-03-01T10:00:00Z')

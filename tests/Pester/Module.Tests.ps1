@@ -109,7 +109,7 @@ Describe 'The private load context with Azure' {
 Import-Module '$ModulePath'
 `$c = Connect-SeekapaAzure -ResourceManagerUrl '$($ArmSandbox.Url)' -AccessToken `$env:SEEKAPA_TEST_ARM_TOKEN -WarningAction SilentlyContinue
 `$clusters = @(Get-SeekapaAksCluster -ResourceGroupName seekapa-rg)
-`$k = Connect-SeekapaCluster -ResourceGroupName seekapa-rg -ClusterName seekapa-aks-prod
+`$k = Connect-SeekapaCluster -ResourceGroupName seekapa-rg -ClusterName seekapa-aks-prod -AccessToken `$env:SEEKAPA_TEST_ARM_TOKEN
 `$pods = @(Get-SeekapaPodHealth -AllNamespaces)
 `$private = [System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -eq 'Seekapa.Ops'
 `$default = [System.Runtime.Loader.AssemblyLoadContext]::Default.Assemblies

@@ -58,6 +58,12 @@ public sealed class ArmOperation
         var location = initial.Header("Location");
         var retryAfter = RetryAfter(initial);
         var polls = 0;
+        if (!state.IsTerminal)
+        {
+            // A URL the token must not go to fails now, not after the first wait.
+            PollUrl(asyncOperation ?? location);
+        }
+
         while (!state.IsTerminal)
         {
             var elapsed = _time.GetElapsedTime(started);
@@ -76,7 +82,7 @@ public sealed class ArmOperation
 
             await _delay(wait, cancellationToken).ConfigureAwait(false);
             polls++;
-            var url = new Uri(asyncOperation ?? location ?? throw new InvalidOperationException("No URL to poll."));
+            var url = PollUrl(asyncOperation ?? location);
             var response = await _session.SendRawAsync(RequestMethod.Get, url, null, cancellationToken).ConfigureAwait(false);
             retryAfter = RetryAfter(response);
             elapsed = _time.GetElapsedTime(started);
@@ -104,6 +110,33 @@ public sealed class ArmOperation
         }
 
         return state with { Elapsed = _time.GetElapsedTime(started), Polls = polls };
+    }
+
+    /// <summary>
+    /// The URL to poll, or AzureOperationUrlInvalid: the bearer token goes wherever it points, so only an absolute https
+    /// URL on the Resource Manager we signed in to is followed (as ArmPaging does for nextLink).
+    /// </summary>
+    private Uri PollUrl(string? value)
+    {
+        var arm = _session.Cloud.ResourceManagerUrl;
+        if (value is null)
+        {
+            throw new Errors.SeekapaException("AzureOperationUrlInvalid", Errors.FailureCategory.ProtocolError,
+                "Resource Manager said the operation is running but gave no Azure-AsyncOperation or Location URL to follow it.", null,
+                "Check the resource in the Azure portal; the operation may still be running.");
+        }
+
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttps
+            || !string.Equals(url.Authority, arm.Authority, StringComparison.OrdinalIgnoreCase))
+        {
+            var shown = Uri.TryCreate(value, UriKind.Absolute, out var parsed) ? parsed.GetLeftPart(UriPartial.Path) : value;
+            throw new Errors.SeekapaException("AzureOperationUrlInvalid", Errors.FailureCategory.ProtocolError,
+                $"Resource Manager gave '{shown}' to follow the operation; only absolute https URLs on {arm.Authority} are followed " +
+                "with the access token, so it was not polled.", shown,
+                "Check the resource in the Azure portal; the operation may still be running.");
+        }
+
+        return url;
     }
 
     // ARM's statuses are case-insensitive in practice; keep the three terminal ones exact for callers.

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Seekapa.Ops.Core.Errors;
+using Seekapa.Ops.Core.Http;
 
 namespace Seekapa.Ops.Core.Endpoints;
 
@@ -58,6 +59,13 @@ public sealed record EndpointCheckOptions
         if (ThrottleLimit < 1)
         {
             throw new SeekapaException("InvalidThrottleLimit", FailureCategory.InvalidArgument, $"The throttle limit must be at least 1 (was {ThrottleLimit}).", ThrottleLimit);
+        }
+
+        // A line break in a header would split the request (TryAddWithoutValidation sends it as is); values are never shown.
+        foreach (var (name, value) in Headers)
+        {
+            HttpInputs.HeaderName(name, "-Header");
+            HttpInputs.HeaderValue(value, $"-Header '{name}'", secret: true);
         }
 
         foreach (var code in ExpectedStatus ?? Array.Empty<int>())

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Seekapa.Ops.Core.Errors;
+using Seekapa.Ops.Core.Http;
 using Seekapa.Ops.Core.Security;
 
 namespace Seekapa.Ops.Core.Integrations;
@@ -31,16 +32,32 @@ public sealed class PagerDutyClient : IDisposable
     private readonly string? _from;
     private readonly RateLimitedSender _sender;
 
+    /// <summary>Checks everything the requests would carry, before any request (PagerDutyClient.Validate).</summary>
+    /// <param name="from">The requester's e-mail (-PagerDutyFrom or $env:PAGERDUTY_FROM); null or blank for none.</param>
     public PagerDutyClient(string token, string? from, Uri? apiUrl = null, HttpMessageHandler? handler = null,
-        Func<TimeSpan, CancellationToken, Task>? delay = null)
+        Func<TimeSpan, CancellationToken, Task>? delay = null, bool allowInsecureTransport = false, string fromName = "-PagerDutyFrom")
     {
+        (_apiUrl, _from) = Validate(token, from, apiUrl, allowInsecureTransport, fromName);
         _token = token;
-        _from = string.IsNullOrWhiteSpace(from) ? null : from.Trim();
-        var url = (apiUrl ?? DefaultApiUrl).ToString();
-        _apiUrl = new Uri(url.EndsWith('/') ? url : url + "/");
         _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
         _http.Timeout = TimeSpan.FromSeconds(30);
         _sender = new RateLimitedSender(_http, "PagerDuty", _apiUrl, "-PagerDutyApiUrl", delay ?? Task.Delay, Safe);
+    }
+
+    /// <summary>
+    /// The API base URL and the From address to use, or the input error a request would hit: PagerDutyApiUrlInvalid (not
+    /// absolute http/https), InvalidHeaderValue (a control character in the key), PagerDutyFromInvalid (From is not an
+    /// e-mail address: a CR/LF in it would split the request), InsecureTransport (the key over http to another machine
+    /// without -AllowInsecureTransport). Sends nothing: callers check this before they change anything.
+    /// </summary>
+    public static (Uri ApiUrl, string? From) Validate(string token, string? from, Uri? apiUrl, bool allowInsecureTransport,
+        string fromName = "-PagerDutyFrom")
+    {
+        var url = HttpInputs.ApiBaseUrl(apiUrl ?? DefaultApiUrl, "-PagerDutyApiUrl", "PagerDuty REST", "PagerDutyApiUrlInvalid");
+        HttpInputs.HeaderValue(token, "The PagerDuty API key (-PagerDutyToken or $env:" + IntegrationErrors.PagerDutyTokenVariable + ")", secret: true);
+        var address = string.IsNullOrWhiteSpace(from) ? null : HttpInputs.EmailAddress(from, fromName, "PagerDutyFromInvalid");
+        HttpInputs.RequireSecureTransport(url, "The PagerDuty API key", "-PagerDutyApiUrl", allowInsecureTransport);
+        return (url, address);
     }
 
     /// <summary>The id, trimmed, or PagerDutyIncidentIdInvalid: ids are alphanumeric, so none can reach another URL path.</summary>

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Seekapa.Ops.Core.Errors;
+using Seekapa.Ops.Core.Http;
 using Seekapa.Ops.Core.Security;
 
 namespace Seekapa.Ops.Core.Integrations;
@@ -36,15 +37,31 @@ public sealed class SlackClient : IDisposable
     private readonly string _token;
     private readonly RateLimitedSender _sender;
 
-    public SlackClient(string token, Uri? apiUrl = null, HttpMessageHandler? handler = null, Func<TimeSpan, CancellationToken, Task>? delay = null)
+    /// <summary>Checks everything the requests would carry, before any request (SlackClient.Validate).</summary>
+    public SlackClient(string token, Uri? apiUrl = null, HttpMessageHandler? handler = null, Func<TimeSpan, CancellationToken, Task>? delay = null,
+        bool allowInsecureTransport = false)
     {
+        _apiUrl = Validate(token, apiUrl, allowInsecureTransport);
         _token = token;
-        var url = (apiUrl ?? DefaultApiUrl).ToString();
-        _apiUrl = new Uri(url.EndsWith('/') ? url : url + "/");
         _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
         _http.Timeout = TimeSpan.FromSeconds(30);
         _sender = new RateLimitedSender(_http, "Slack", _apiUrl, "-SlackApiUrl", delay ?? Task.Delay, Safe);
     }
+
+    /// <summary>
+    /// The API base URL to use, or the input error a request would hit: SlackApiUrlInvalid (not absolute http/https),
+    /// InvalidHeaderValue (a control character in the token), InsecureTransport (the token over http to another machine
+    /// without -AllowInsecureTransport). Sends nothing: callers check this before they change anything.
+    /// </summary>
+    public static Uri Validate(string token, Uri? apiUrl, bool allowInsecureTransport)
+    {
+        var url = HttpInputs.ApiBaseUrl(apiUrl ?? DefaultApiUrl, "-SlackApiUrl", "Slack Web", "SlackApiUrlInvalid");
+        HttpInputs.HeaderValue(token, TokenName, secret: true);
+        HttpInputs.RequireSecureTransport(url, "The Slack bot token", "-SlackApiUrl", allowInsecureTransport);
+        return url;
+    }
+
+    private const string TokenName = "The Slack bot token (-SlackToken or $env:" + IntegrationErrors.SlackTokenVariable + ")";
 
     public async Task<SlackPostResult> PostMessageAsync(SlackPost post, CancellationToken cancellationToken)
     {

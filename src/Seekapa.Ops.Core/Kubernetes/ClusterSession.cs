@@ -83,7 +83,20 @@ public sealed class ClusterSession : IDisposable
         }
 
         var warnings = CheckTransport(config, loaded.Context, allowInsecureTransport);
-        var client = new k8s.Kubernetes(config, handler);
+        k8s.Kubernetes client;
+        try
+        {
+            // The client certificate and key are parsed here, not when the configuration is built.
+            client = new k8s.Kubernetes(config, handler);
+        }
+        catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or FormatException or ArgumentException)
+        {
+            throw new SeekapaException("KubeconfigInvalid", FailureCategory.InvalidData,
+                $"Context '{loaded.Context}' in '{loaded.PrimaryPath}' cannot be used: {ClientCertificateFault(config)} of user " +
+                $"'{contextEntry.ContextDetails?.User}' could not be loaded ({(ex.Message.Length > 0 ? ex.Message : ex.GetType().Name)}).",
+                loaded.Context, "Fetch the credentials again (e.g. az aks get-credentials), or fix the user's client certificate and key.", ex);
+        }
+
         var staticToken = config.AccessToken;
         var secret = currentToken ?? (() => staticToken);
         // The runspace masks this connection's credentials wherever they appear from now on.
@@ -125,6 +138,26 @@ public sealed class ClusterSession : IDisposable
         }
 
         return warnings;
+    }
+
+    /// <summary>Which of the user's fields is broken: the certificate when it does not load alone, else the key.</summary>
+    private static string ClientCertificateFault(KubernetesClientConfiguration config)
+    {
+        var fromData = config.ClientCertificateData is not null;
+        var (certificate, key) = fromData ? ("client-certificate-data", "client-key-data") : ("client-certificate", "client-key");
+        try
+        {
+            var pem = fromData
+                ? System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(config.ClientCertificateData!))
+                : File.ReadAllText(config.ClientCertificateFilePath ?? string.Empty);
+            using var _ = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(pem);
+            return $"the client key ({key})";
+        }
+        catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or FormatException or ArgumentException or IOException
+                                       or UnauthorizedAccessException)
+        {
+            return $"the client certificate ({certificate})";
+        }
     }
 
     /// <summary>The session behind a connection object returned earlier in this process.</summary>

@@ -17,7 +17,8 @@ public sealed class NameFilter
         {
             if (IsWildcard(name))
             {
-                _patterns.Add(new Regex(ToRegex(name), RegexOptions.CultureInvariant | RegexOptions.IgnoreCase));
+                // Wildcards become .* runs: a match timeout bounds the backtracking of many stars (names are short anyway).
+                _patterns.Add(new Regex(ToRegex(name), RegexOptions.CultureInvariant | RegexOptions.IgnoreCase, Diagnostics.PodLogOptions.MatchTimeout));
             }
             else
             {
@@ -35,7 +36,21 @@ public sealed class NameFilter
     public string? SingleExplicitName => _patterns.Count == 0 && ExplicitNames.Count == 1 ? ExplicitNames.First() : null;
 
     public bool Matches(string name) =>
-        IsEmpty || ExplicitNames.Contains(name) || _patterns.Any(p => p.IsMatch(name));
+        IsEmpty || ExplicitNames.Contains(name) || _patterns.Any(p => IsMatch(p, name));
+
+    private static bool IsMatch(Regex pattern, string name)
+    {
+        try
+        {
+            return pattern.IsMatch(name);
+        }
+        catch (RegexMatchTimeoutException ex)
+        {
+            throw new Errors.SeekapaException("PatternTimeout", Errors.FailureCategory.OperationTimeout,
+                $"The wildcard -Name pattern took longer than {ex.MatchTimeout.TotalSeconds:0.#} s to match '{name}'.", name,
+                "Use fewer '*' in the pattern, or give exact names.", ex);
+        }
+    }
 
     public static bool IsWildcard(string name) => name.IndexOfAny(new[] { '*', '?', '[' }) >= 0;
 

@@ -81,6 +81,23 @@ public sealed class PrometheusClient : IDisposable
                 "Give either a bearer token or basic credentials (-Credential, or user:password@ in the URI), not both.");
         }
 
+        if (options.BearerToken is { } token)
+        {
+            HttpInputs.HeaderValue(token, "The bearer token (-BearerToken)", secret: true);
+            HttpInputs.RequireSecureTransport(endpoint, "The bearer token", "-Endpoint", options.AllowInsecureTransport);
+        }
+        else if (username is not null)
+        {
+            // Base64 keeps line breaks out of the header; a colon in the user name would split it differently at the server.
+            if (username.Contains(':', StringComparison.Ordinal))
+            {
+                throw new SeekapaException("InvalidCredential", FailureCategory.InvalidArgument,
+                    "A basic-authentication user name cannot contain ':'.", null);
+            }
+
+            HttpInputs.RequireSecureTransport(endpoint, "The basic-authentication password", "-Endpoint", options.AllowInsecureTransport);
+        }
+
         return (username, password);
     }
 

@@ -10,6 +10,9 @@ public sealed record PrometheusClientOptions
     public string? Username { get; init; }
     public string? Password { get; init; }
 
+    /// <summary>Lets a bearer token or basic credentials go over plain http to another machine (-AllowInsecureTransport).</summary>
+    public bool AllowInsecureTransport { get; init; }
+
     /// <summary>Per request; also sent as the query's timeout, so that Prometheus stops evaluating when we stop waiting.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
 }

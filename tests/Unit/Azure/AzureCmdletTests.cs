@@ -204,7 +204,7 @@ public sealed class AzureCmdletTests(UnhealthySandbox sandbox) : IClassFixture<U
         {
             var result = Run($$"""
                 $null = Connect-SeekapaAzure -ResourceManagerUrl $url -AccessToken $token
-                $prod = Get-SeekapaAksCluster seekapa-rg seekapa-aks-prod | Connect-SeekapaCluster -Namespace seekapa-production -Verbose -Debug -WarningAction Continue *>&1
+                $prod = Get-SeekapaAksCluster seekapa-rg seekapa-aks-prod | Connect-SeekapaCluster -Namespace seekapa-production -AccessToken $token -Verbose -Debug -WarningAction Continue *>&1
                 $pods = @(Get-SeekapaPodHealth)
                 $prod; "pods=$($pods.Count)"
                 Connect-SeekapaCluster -ResourceGroupName seekapa-rg -ClusterName seekapa-aks-prod -Admin
@@ -229,6 +229,37 @@ public sealed class AzureCmdletTests(UnhealthySandbox sandbox) : IClassFixture<U
         {
             File.Delete(saved);
         }
+    }
+
+    [Fact]
+    public void AResourceManagerAccessTokenIsNeverSentToAnEntraClusterWhichTakesItsOwnToken()
+    {
+        // Review finding 9: Connect-SeekapaAzure -AccessToken used to sign the AKS API server's requests with the ARM token.
+        UseSandbox();
+        var refused = Run("""
+            $null = Connect-SeekapaAzure -ResourceManagerUrl $url -AccessToken $token
+            Connect-SeekapaCluster -ResourceGroupName seekapa-rg -ClusterName seekapa-aks-prod
+            """);
+
+        var error = Assert.Single(refused.Errors);
+        Assert.StartsWith("AksTokenRequired,", error.FullyQualifiedErrorId);
+        Assert.Contains("Connect-SeekapaCluster -ResourceGroupName ... -ClusterName ... -AccessToken", error.ErrorDetails.RecommendedAction);
+        Assert.Empty(refused.Output.Select(o => o.BaseObject).OfType<ClusterConnection>());
+        Assert.Null(StateOfHost().DefaultCluster);
+        Assert.DoesNotContain(Token, Everything(refused));
+
+        var armToken = TestJwt.User(); // aud https://management.azure.com/: not for the cluster either
+        var wrongAudience = Run($"Connect-SeekapaCluster -ResourceGroupName seekapa-rg -ClusterName seekapa-aks-prod -AccessToken '{armToken}'");
+        Assert.StartsWith("AksTokenAudienceInvalid,", Assert.Single(wrongAudience.Errors).FullyQualifiedErrorId);
+        Assert.Null(StateOfHost().DefaultCluster);
+
+        var connected = Run("""
+            Connect-SeekapaCluster -ResourceGroupName seekapa-rg -ClusterName seekapa-aks-prod -AccessToken $token -Namespace seekapa-production
+            "pods=$(@(Get-SeekapaPodHealth).Count)"
+            """);
+        Assert.True(connected.Errors.Count == 0, string.Join("\n", connected.Errors));
+        Assert.Equal("seekapa-aks-prod", Assert.Single(connected.Output.Select(o => o.BaseObject).OfType<ClusterConnection>()).Context);
+        Assert.Contains(connected.Output.Select(o => o.BaseObject).OfType<string>(), s => s.StartsWith("pods=", StringComparison.Ordinal) && s != "pods=0");
     }
 
     [Fact]

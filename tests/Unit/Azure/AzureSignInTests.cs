@@ -63,7 +63,7 @@ public sealed class AzureSignInTests
         Assert.IsType<WorkloadIdentityCredential>(federated[1].Create().Credential);
 
         var token = TestJwt.User(expires: DateTimeOffset.FromUnixTimeSeconds(1_900_000_000));
-        var given = Assert.IsType<StaticTokenCredential>(Assert.Single(AzureCredentials.AccessToken(token, DateTimeOffset.UtcNow)).Create().Credential);
+        var given = Assert.IsType<StaticTokenCredential>(Assert.Single(AzureCredentials.AccessToken(token, DateTimeOffset.UtcNow, AzureCloud.Public.ArmScope)).Create().Credential);
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1_900_000_000), given.ExpiresOn);
         Assert.DoesNotContain(token, given.ToString());
     }
@@ -77,7 +77,7 @@ public sealed class AzureSignInTests
             tried.Add(mode.ToString());
             return CredentialCandidate.Availability.Of(new FailingCredential(new CredentialUnavailableException($"{mode} is not signed in.\nMore help.")));
         });
-        var winner = new StaticTokenCredential("the-token-value", DateTimeOffset.UtcNow.AddHours(1));
+        var winner = new StaticTokenCredential("the-token-value", DateTimeOffset.UtcNow.AddHours(1), AzureCloud.Public.ArmScope);
 
         var signedIn = CredentialChain.First(
             [Fails(AzureAuthMode.AzureCli), new(AzureAuthMode.AzurePowerShell, "Az", () => CredentialCandidate.Availability.Of(winner)), Fails(AzureAuthMode.InteractiveBrowser)],
@@ -169,7 +169,7 @@ public sealed class AzureSignInTests
     }
 
     private static SignedInCredential SignedIn(string token) =>
-        new(AzureAuthMode.AccessToken, new StaticTokenCredential(token, DateTimeOffset.UtcNow.AddHours(1)), new AccessToken(token, DateTimeOffset.UtcNow.AddHours(1)));
+        new(AzureAuthMode.AccessToken, new StaticTokenCredential(token, DateTimeOffset.UtcNow.AddHours(1), AzureCloud.Public.ArmScope), new AccessToken(token, DateTimeOffset.UtcNow.AddHours(1)));
 
     private static AzureSignInOptions Options(FakeArm arm, string? subscription) =>
         new(AzureCloud.Public, new AzureApiVersions(), null, subscription, options =>

@@ -81,6 +81,7 @@ public static class SandboxArm
     };
 
     public static AzureSession Session(SandboxServer server, TokenCredential? credential = null) =>
-        new(credential ?? new Core.Azure.Credentials.StaticTokenCredential(server.AdminToken, DateTimeOffset.UtcNow.AddHours(1)),
+        new(credential ?? new Core.Azure.Credentials.StaticTokenCredential(server.AdminToken, DateTimeOffset.UtcNow.AddHours(1),
+            AzureCloud.Resolve(null, server.BaseAddress).ArmScope),
             AzureCloud.Resolve(null, server.BaseAddress), server.ArmSubscriptionId, null, Transport(server));
 }

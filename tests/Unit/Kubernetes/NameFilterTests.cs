@@ -33,4 +33,15 @@ public class NameFilterTests
     {
         Assert.Equal("redis-0", new NameFilter(new[] { "redis-0" }).SingleExplicitName);
     }
+
+    [Fact]
+    public void AWildcardThatBacktracksTooLongIsPatternTimeoutNotAHang()
+    {
+        // Every "*" is a ".*": many of them against a long name that does not match backtrack polynomially.
+        var filter = new NameFilter(new[] { string.Concat(Enumerable.Repeat("*a", 12)) + "*b" });
+
+        var ex = Assert.Throws<Seekapa.Ops.Core.Errors.SeekapaException>(() => filter.Matches(new string('a', 253)));
+
+        Assert.Equal("PatternTimeout", ex.ErrorId);
+    }
 }

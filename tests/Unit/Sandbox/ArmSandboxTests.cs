@@ -21,7 +21,7 @@ public sealed class ArmSandboxTests(UnhealthySandbox sandbox) : IClassFixture<Un
     private string Rg => sandbox.Server.ArmResourceGroup;
 
     private AzureSession Session(string? token = null) => SandboxArm.Session(sandbox.Server,
-        token is null ? null : new StaticTokenCredential(token, DateTimeOffset.UtcNow.AddHours(1)));
+        token is null ? null : new StaticTokenCredential(token, DateTimeOffset.UtcNow.AddHours(1), AzureCloud.Resolve(null, sandbox.Server.BaseAddress).ArmScope));
 
     [Fact]
     public async Task OnlyTheAdminTokenIsAcceptedAndArmsErrorShapeComesBack()

@@ -1,5 +1,7 @@
 using Azure.Core;
+using Seekapa.Ops.Core.Azure.Credentials;
 using Seekapa.Ops.Core.Errors;
+using Seekapa.Ops.Core.Files;
 using Seekapa.Ops.Core.Kubernetes;
 
 namespace Seekapa.Ops.Core.Azure.Aks;
@@ -81,46 +83,58 @@ public static class AksCredentials
     }
 
     /// <summary>
-    /// A cluster session: Entra clusters get an <see cref="AksTokenProvider"/> over the Azure session's own credential;
-    /// clusters with static credentials use the kubeconfig's token or certificate as is. No network call.
+    /// A cluster session: Entra clusters get an <see cref="AksTokenProvider"/> over <paramref name="clusterToken"/> when
+    /// given (Connect-SeekapaCluster -AccessToken), else over the Azure session's own credential; clusters with static
+    /// credentials use the kubeconfig's token or certificate as is. A Resource Manager token given to Connect-SeekapaAzure
+    /// -AccessToken is never sent to the cluster: AksTokenRequired. No network call.
     /// </summary>
-    public static ClusterSession Open(AzureSession session, AksKubeconfig kubeconfig, string? @namespace)
+    public static ClusterSession Open(AzureSession session, AksKubeconfig kubeconfig, string? @namespace, string? clusterToken = null)
     {
         if (!kubeconfig.UsesEntra)
         {
-            return ClusterSession.Open(kubeconfig.Loaded, @namespace);
+            return clusterToken is null
+                ? ClusterSession.Open(kubeconfig.Loaded, @namespace)
+                : throw new SeekapaException("InvalidParameterCombination", FailureCategory.InvalidArgument,
+                    $"-AccessToken is for AKS clusters with Entra sign-in; the kubeconfig of '{kubeconfig.Loaded.Context}' carries its own credentials. Nothing was sent.",
+                    kubeconfig.Loaded.Context, "Leave out -AccessToken.");
         }
 
-        var provider = new AksTokenProvider(session.Credential, kubeconfig.ServerId);
+        var credential = clusterToken is null ? session.Credential : ClusterToken(clusterToken, kubeconfig);
+        if (credential is StaticTokenCredential given && !given.Covers([kubeconfig.Scope]))
+        {
+            throw new SeekapaException("AksTokenRequired", FailureCategory.AuthenticationError,
+                $"AKS cluster '{kubeconfig.Loaded.Context}' uses Entra sign-in and needs a token for its API server ({kubeconfig.Scope}); " +
+                $"the access token given to Connect-SeekapaAzure is for Resource Manager ({given.Scope}) and is not sent elsewhere. Nothing was sent.",
+                kubeconfig.Loaded.Context,
+                $"Pass the cluster's token: Connect-SeekapaCluster -ResourceGroupName ... -ClusterName ... -AccessToken (az account get-access-token --resource {kubeconfig.ServerId}); " +
+                "or sign in to Azure with a credential that can get tokens itself (-Identity, -ServicePrincipal, az login).");
+        }
+
+        var provider = new AksTokenProvider(credential, kubeconfig.ServerId);
         return ClusterSession.Open(kubeconfig.Loaded, @namespace, tokenProvider: provider, currentToken: () => provider.Current);
+    }
+
+    /// <summary>
+    /// The token given for the cluster, for its scope only; AksTokenAudienceInvalid when it is a readable JWT issued for
+    /// another audience (a Resource Manager token, say): the API server would refuse it, and it should not see it.
+    /// </summary>
+    private static StaticTokenCredential ClusterToken(string token, AksKubeconfig kubeconfig)
+    {
+        var given = AzureCredentials.Given(token, DateTimeOffset.UtcNow, kubeconfig.Scope, "-AccessToken");
+        var audience = JwtClaims.TryRead(token.Trim())?.Audience;
+        if (audience is not null && !string.Equals(audience.Trim().TrimEnd('/'), kubeconfig.ServerId, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new SeekapaException("AksTokenAudienceInvalid", FailureCategory.AuthenticationError,
+                $"The -AccessToken is issued for '{audience}', not for the AKS API server ({kubeconfig.ServerId}). Nothing was sent.",
+                kubeconfig.Loaded.Context, $"Get a token for the cluster: az account get-access-token --resource {kubeconfig.ServerId}.");
+        }
+
+        return given;
     }
 
     private static void WriteOwnerOnly(string path, byte[] content)
     {
-        var full = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(directory);
-        var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        try
-        {
-            using (var stream = new FileStream(temp, options))
-            {
-                stream.Write(content);
-            }
-
-            // Replacing (not editing) the file: a previous file's looser mode does not carry over.
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        OwnerOnlyFile.Write(path, content);
     }
 }

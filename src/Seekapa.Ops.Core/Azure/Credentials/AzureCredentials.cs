@@ -1,5 +1,6 @@
 using Azure.Core;
 using Azure.Identity;
+using Seekapa.Ops.Core.Http;
 
 namespace Seekapa.Ops.Core.Azure.Credentials;
 
@@ -79,10 +80,21 @@ public static class AzureCredentials
         return list;
     }
 
-    /// <summary>-AccessToken: the caller's token as is, valid until its exp claim (else for an hour, as Entra issues them).</summary>
-    public static IReadOnlyList<CredentialCandidate> AccessToken(string token, DateTimeOffset now)
+    /// <summary>
+    /// -AccessToken: the caller's token as is, valid until its exp claim (else for an hour, as Entra issues them), and
+    /// for Resource Manager (<paramref name="scope"/>) only. InvalidHeaderValue when it holds a control character.
+    /// </summary>
+    public static IReadOnlyList<CredentialCandidate> AccessToken(string token, DateTimeOffset now, string scope)
     {
-        var expires = JwtClaims.TryRead(token)?.ExpiresOn ?? now.AddHours(1);
-        return [CredentialCandidate.Of(AzureAuthMode.AccessToken, "the given access token", () => new StaticTokenCredential(token, expires))];
+        var given = Given(token, now, scope, "-AccessToken");
+        return [CredentialCandidate.Of(AzureAuthMode.AccessToken, "the given access token", () => given)];
+    }
+
+    /// <summary>A token supplied by the caller, for one scope; checked to fit an Authorization header (never shown).</summary>
+    public static StaticTokenCredential Given(string token, DateTimeOffset now, string scope, string parameter)
+    {
+        var trimmed = token.Trim();
+        HttpInputs.HeaderValue(trimmed, $"The access token ({parameter})", secret: true);
+        return new StaticTokenCredential(trimmed, JwtClaims.TryRead(trimmed)?.ExpiresOn ?? now.AddHours(1), scope);
     }
 }

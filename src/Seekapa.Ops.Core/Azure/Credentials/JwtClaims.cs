@@ -7,7 +7,7 @@ namespace Seekapa.Ops.Core.Azure.Credentials;
 /// The few claims of an Entra access token that say who signed in (read, never verified: Resource Manager verifies it).
 /// Only the payload's claim values are kept; the token itself is not.
 /// </summary>
-public sealed record JwtClaims(string? TenantId, string? Account, DateTimeOffset? ExpiresOn)
+public sealed record JwtClaims(string? TenantId, string? Account, DateTimeOffset? ExpiresOn, string? Audience = null)
 {
     /// <summary>The claims of a JWT, or null when the token is not a readable JWT (e.g. an opaque test token).</summary>
     public static JwtClaims? TryRead(string token)
@@ -37,7 +37,7 @@ public sealed record JwtClaims(string? TenantId, string? Account, DateTimeOffset
             DateTimeOffset? expires = doc.RootElement.TryGetProperty("exp", out var exp) && exp.TryGetInt64(out var seconds)
                 ? DateTimeOffset.FromUnixTimeSeconds(seconds)
                 : null;
-            return new JwtClaims(Claim("tid"), account, expires);
+            return new JwtClaims(Claim("tid"), account, expires, Claim("aud"));
         }
         catch (Exception ex) when (ex is FormatException or JsonException or ArgumentException)
         {

@@ -71,7 +71,13 @@ public sealed record PodLogOptions
         }
     }
 
-    /// <summary>Compiles -Pattern once; a malformed one is InvalidPattern before any call.</summary>
+    /// <summary>
+    /// How long -Pattern may take on one line (as Test-SeekapaEndpoint's -BodyPattern): log lines are written by whoever
+    /// sends requests to the service, so a backtracking pattern must end in PatternTimeout, not hang the cmdlet.
+    /// </summary>
+    public static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>Compiles -Pattern once, with <see cref="MatchTimeout"/>; a malformed one is InvalidPattern before any call.</summary>
     public static Regex? CompilePattern(string? pattern)
     {
         if (string.IsNullOrEmpty(pattern))
@@ -81,7 +87,7 @@ public sealed record PodLogOptions
 
         try
         {
-            return new Regex(pattern, RegexOptions.Compiled | RegexOptions.CultureInvariant);
+            return new Regex(pattern, RegexOptions.Compiled | RegexOptions.CultureInvariant, MatchTimeout);
         }
         catch (ArgumentException ex)
         {

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
 using System.Threading.Channels;
 using Seekapa.Ops.Core.Errors;
 
@@ -169,7 +171,7 @@ public sealed class PodLogReader(IPodLogSource source)
                     }
                 }
 
-                if (options.Pattern is { } pattern && !pattern.IsMatch(content))
+                if (options.Pattern is { } pattern && !Matches(pattern, content, target, number))
                 {
                     continue;
                 }
@@ -198,6 +200,23 @@ public sealed class PodLogReader(IPodLogSource source)
             await TryWrite(write, new SeekapaException("LogsUnavailable", FailureCategory.ResourceUnavailable,
                 $"Reading the log of container '{target.Container}' of pod {target.Namespace}/{target.Pod} failed: {ex.Message}",
                 $"{target.Namespace}/{target.Pod}/{target.Container}", inner: ex)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The -Pattern test of one line; PatternTimeout (this container's read ends) when it runs past its match timeout.</summary>
+    private static bool Matches(Regex pattern, string content, PodLogStream target, long line)
+    {
+        try
+        {
+            return pattern.IsMatch(content);
+        }
+        catch (RegexMatchTimeoutException ex)
+        {
+            throw new SeekapaException("PatternTimeout", FailureCategory.OperationTimeout,
+                string.Create(CultureInfo.InvariantCulture,
+                    $"-Pattern '{pattern}' took longer than {ex.MatchTimeout.TotalSeconds:0.#} s on line {line} of container '{target.Container}' of pod {target.Namespace}/{target.Pod}; the rest of this container's log was not read."),
+                $"{target.Namespace}/{target.Pod}/{target.Container}",
+                "Simplify the pattern: avoid nested quantifiers such as (a+)+ or (.*)*; anchor it or use literal text.", ex);
         }
     }
 

@@ -94,7 +94,7 @@ public sealed class ConnectSeekapaAzureCommand : SeekapaCmdlet
         {
             IdentitySet => AzureCredentials.ManagedIdentity(ClientId),
             ServicePrincipalSet => AzureCredentials.Environment(cloud, System.Environment.GetEnvironmentVariable),
-            AccessTokenSet => AzureCredentials.AccessToken(new NetworkCredential(string.Empty, AccessToken).Password, DateTimeOffset.UtcNow),
+            AccessTokenSet => AzureCredentials.AccessToken(new NetworkCredential(string.Empty, AccessToken).Password, DateTimeOffset.UtcNow, cloud.ArmScope),
             _ => AzureCredentials.Interactive(cloud, Tenant, canPrompt, UseDeviceCode, () => AzPowerShell(cloud), deviceCodeMessages.Enqueue),
         };
         if (hooks?.Candidates is { } replace)

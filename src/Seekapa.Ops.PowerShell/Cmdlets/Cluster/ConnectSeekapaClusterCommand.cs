@@ -47,6 +47,14 @@ public sealed class ConnectSeekapaClusterCommand : SeekapaCmdlet
     [ValidateNotNullOrEmpty]
     public string? KubeconfigPath { get; set; }
 
+    /// <summary>
+    /// An Entra token for the AKS API server (az account get-access-token --resource 6dae42f8-4368-4678-94ff-3960e28e3630):
+    /// needed when Connect-SeekapaAzure was given a Resource Manager -AccessToken, which is never sent to a cluster.
+    /// </summary>
+    [Parameter(ParameterSetName = AksSet)]
+    [ConnectSeekapaAzureCommand.SecureStringTransformation]
+    public System.Security.SecureString? AccessToken { get; set; }
+
     /// <summary>A connection returned by Connect-SeekapaAzure; default the session's.</summary>
     [Parameter(ParameterSetName = AksSet)]
     public AzureConnection? AzureConnection { get; set; }
@@ -97,16 +105,22 @@ public sealed class ConnectSeekapaClusterCommand : SeekapaCmdlet
                      (path is null ? " (kept in memory)." : $" (saved to {path})."));
         var yaml = Await(AksCredentials.GetKubeconfigAsync(azure, ResourceGroupName!, ClusterName!, Admin, CancellationToken));
         var kubeconfig = AksCredentials.Load(yaml, ResourceGroupName!, ClusterName!, Admin, path);
-        if (kubeconfig.UsesEntra)
+        if (kubeconfig.UsesEntra && AccessToken is not null)
+        {
+            WriteVerbose($"Entra cluster: requests are signed with the given -AccessToken (for {kubeconfig.Scope}; not refreshed).");
+        }
+        else if (kubeconfig.UsesEntra)
         {
             WriteVerbose($"Entra cluster: requests are signed with tokens for {kubeconfig.Scope} from the Azure connection (no kubelogin).");
             // With a reused Az PowerShell sign-in, the cluster's token must come from Az too, which answers only here.
             AzureCmdlet.RefreshHandedOverToken(this, azure, kubeconfig.Scope);
         }
 
-        return AksCredentials.Open(azure, kubeconfig, Namespace);
+        var clusterToken = AccessToken is null ? null : new System.Net.NetworkCredential(string.Empty, AccessToken).Password;
+        return AksCredentials.Open(azure, kubeconfig, Namespace, clusterToken);
     }
 
     protected override bool IsSetupError(Core.Errors.SeekapaException ex) =>
-        ex.ErrorId is "AzureNotConnected" or "NotKubernetesApi" or "AzureConnectionInvalid" or "AzureAuthenticationFailed" or "AzureUnreachable" || base.IsSetupError(ex);
+        ex.ErrorId is "AzureNotConnected" or "NotKubernetesApi" or "AzureConnectionInvalid" or "AzureAuthenticationFailed" or "AzureUnreachable"
+            or "AksTokenRequired" or "AksTokenAudienceInvalid" or "InvalidHeaderValue" || base.IsSetupError(ex);
 }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using Seekapa.Ops.Core.Incidents;
 
 namespace Seekapa.Ops.PowerShell.Cmdlets.Incident;
 
@@ -19,6 +20,7 @@ public sealed class AddSeekapaIncidentNoteCommand : IncidentStoreCmdlet
 
     protected override void Process()
     {
+        IncidentLimits.Text(Message, "The note");
         var (service, id) = Resolve(Incident);
         if (!ShouldProcess(id, "Add a note to the incident timeline"))
         {

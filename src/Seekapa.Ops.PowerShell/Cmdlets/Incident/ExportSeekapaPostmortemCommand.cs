@@ -1,6 +1,4 @@
 using System.Management.Automation;
-using System.Text;
-using Seekapa.Ops.Core.Errors;
 using Seekapa.Ops.Core.Incidents;
 
 namespace Seekapa.Ops.PowerShell.Cmdlets.Incident;
@@ -29,24 +27,13 @@ public sealed class ExportSeekapaPostmortemCommand : IncidentStoreCmdlet
         var (service, id) = Resolve(Incident);
         var incident = service.Store.Get(id);
         var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-        if (File.Exists(path) && !Force)
-        {
-            throw new SeekapaException("PostmortemFileExists", FailureCategory.ResourceExists,
-                $"'{path}' already exists.", path, "Use -Force to overwrite it, or choose another -Path.");
-        }
-
+        PostmortemFile.Check(path, Force);
         if (!ShouldProcess(path, $"Write the post-mortem of {incident.Id}"))
         {
             return;
         }
 
-        var markdown = PostmortemWriter.Render(incident, SeverityPolicyCatalog.Load());
-        var directory = System.IO.Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(directory);
-        // Temp file + rename: a reader never sees half a document, and a failed write keeps the old one.
-        var temp = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        File.WriteAllText(temp, markdown, new UTF8Encoding(false));
-        File.Move(temp, path, overwrite: true);
+        PostmortemFile.Write(path, PostmortemWriter.Render(incident, SeverityPolicyCatalog.Load()));
         if (PassThru)
         {
             WriteObject(new FileInfo(path));

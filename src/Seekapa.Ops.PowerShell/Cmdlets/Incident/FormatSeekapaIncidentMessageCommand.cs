@@ -19,6 +19,8 @@ public sealed class FormatSeekapaIncidentMessageCommand : IncidentStoreCmdlet
     [ValidateNotNull]
     public string[]? NextStep { get; set; }
 
+    protected override void Begin() => IncidentLimits.Texts(NextStep, "-NextStep");
+
     protected override void Process()
     {
         var (service, id) = Resolve(Incident);

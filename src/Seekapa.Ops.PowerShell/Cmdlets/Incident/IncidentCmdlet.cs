@@ -3,6 +3,7 @@ using System.Net;
 using System.Security;
 using Seekapa.Ops.Core.Changes;
 using Seekapa.Ops.Core.Errors;
+using Seekapa.Ops.Core.Http;
 using Seekapa.Ops.Core.Incidents;
 using Seekapa.Ops.Core.Integrations;
 using Seekapa.Ops.Core.Security;
@@ -77,6 +78,44 @@ public abstract class IncidentCmdlet : SeekapaCmdlet
     }
 
     /// <summary>
+    /// A PagerDuty client; From is -PagerDutyFrom, else $env:PAGERDUTY_FROM, checked (with the key and the URL) as it is
+    /// built, so call it before changing anything.
+    /// </summary>
+    protected static PagerDutyClient NewPagerDutyClient(string token, string? from, Uri apiUrl, bool allowInsecureTransport) =>
+        from is not null
+            ? new PagerDutyClient(token, from, apiUrl, allowInsecureTransport: allowInsecureTransport)
+            : new PagerDutyClient(token, Environment.GetEnvironmentVariable(IntegrationErrors.PagerDutyFromVariable), apiUrl,
+                allowInsecureTransport: allowInsecureTransport, fromName: "$env:" + IntegrationErrors.PagerDutyFromVariable);
+
+    /// <summary>
+    /// Checks the Slack parameters of a later step before anything changes: the URL always; the token (given, else from
+    /// the environment), and the transport it would use, when there is one. Sends nothing.
+    /// </summary>
+    protected static void CheckSlack(SecureString? token, Uri apiUrl, bool allowInsecureTransport)
+    {
+        HttpInputs.ApiBaseUrl(apiUrl, "-SlackApiUrl", "Slack Web", "SlackApiUrlInvalid");
+        if (Secret(token, IntegrationErrors.SlackTokenVariable) is { } value)
+        {
+            SlackClient.Validate(value, apiUrl, allowInsecureTransport);
+        }
+    }
+
+    /// <summary>The same for PagerDuty: URL, -PagerDutyFrom when given, and key, From and transport when there is a key.</summary>
+    protected static void CheckPagerDuty(SecureString? token, string? from, Uri apiUrl, bool allowInsecureTransport)
+    {
+        HttpInputs.ApiBaseUrl(apiUrl, "-PagerDutyApiUrl", "PagerDuty REST", "PagerDutyApiUrlInvalid");
+        if (from is not null)
+        {
+            HttpInputs.EmailAddress(from, "-PagerDutyFrom", "PagerDutyFromInvalid");
+        }
+
+        if (Secret(token, IntegrationErrors.PagerDutyTokenVariable) is { } value)
+        {
+            NewPagerDutyClient(value, from, apiUrl, allowInsecureTransport).Dispose();
+        }
+    }
+
+    /// <summary>
     /// Records a Slack or PagerDuty step on the incident it was done for (not necessarily the session's active one, which
     /// RecordChange would use), mirrored to Verbose. A failure to append is a warning: the step itself was done.
     /// </summary>
@@ -106,7 +145,7 @@ public abstract class IncidentCmdlet : SeekapaCmdlet
     /// Sets the channel topic from the incident as stored now. Done after the record changed, so a failure is a
     /// non-terminating error that leaves the record as it is.
     /// </summary>
-    protected void SetChannelTopic(IncidentService service, string id, SecureString? slackToken, Uri slackApiUrl)
+    protected void SetChannelTopic(IncidentService service, string id, SecureString? slackToken, Uri slackApiUrl, bool allowInsecureTransport)
     {
         var incident = service.Store.Get(id);
         if (incident.SlackChannelId is not { } channelId)
@@ -122,8 +161,22 @@ public abstract class IncidentCmdlet : SeekapaCmdlet
             return;
         }
 
-        using var client = new SlackClient(token, slackApiUrl);
-        SetChannelTopic(service, incident, channel, channelId, client);
+        SlackClient client;
+        try
+        {
+            client = new SlackClient(token, slackApiUrl, allowInsecureTransport: allowInsecureTransport);
+        }
+        catch (SeekapaException ex)
+        {
+            // Callers check with CheckSlack first; this only guards a token that changed in between.
+            StepFailed(service, id, channel, "Set Slack channel topic", ex);
+            return;
+        }
+
+        using (client)
+        {
+            SetChannelTopic(service, incident, channel, channelId, client);
+        }
     }
 
     protected void SetChannelTopic(IncidentService service, Seekapa.Ops.Incident incident, string channel, string channelId, SlackClient client)
@@ -167,7 +220,9 @@ public abstract class IncidentCmdlet : SeekapaCmdlet
 
     protected override bool IsSetupError(SeekapaException ex) =>
         ex.ErrorId is "NoActiveIncident" or "IncidentStoreInvalid" or "IncidentStoreNamespaceNotFound" or "SeverityPolicyInvalid" or "SeverityPolicyNotFound" or "SlackTokenMissing"
-            or "PagerDutyTokenMissing" or "SlackChannelNameInvalid" or "PagerDutyIncidentIdInvalid"
+            or "PagerDutyTokenMissing" or "SlackChannelNameInvalid" or "PagerDutyIncidentIdInvalid" or "SlackApiUrlInvalid"
+            or "PagerDutyApiUrlInvalid" or "PagerDutyFromInvalid" or "InvalidHeaderValue" or "InsecureTransport" or "TitleTooLong"
+            or "InvalidTitle" or "TextTooLong"
         || base.IsSetupError(ex);
 }
 

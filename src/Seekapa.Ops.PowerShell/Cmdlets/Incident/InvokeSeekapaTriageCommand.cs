@@ -72,7 +72,7 @@ public sealed class InvokeSeekapaTriageCommand : ClusterCmdlet
             probes.Add(ServiceProbes.Endpoints(checker, Endpoint!.Select(EndpointCheckOptions.ValidateUri).ToList()));
         }
 
-        using var prometheus = PrometheusUrl is null ? null : new PrometheusClient(new PrometheusClientOptions { Endpoint = PrometheusUrl });
+        using var prometheus = PrometheusUrl is null ? null : new PrometheusClient(new PrometheusClientOptions { Endpoint = PrometheusUrl, AllowInsecureTransport = AllowInsecureTransport });
         if (prometheus is not null)
         {
             probes.Add(ServiceProbes.ErrorRate(prometheus, ErrorRateQuery, PrometheusUrl!));

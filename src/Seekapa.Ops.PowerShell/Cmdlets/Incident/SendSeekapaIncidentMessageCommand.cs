@@ -40,10 +40,19 @@ public sealed class SendSeekapaIncidentMessageCommand : IncidentCmdlet
     [ValidateNotNullOrEmpty]
     public string? ThreadTs { get; set; }
 
+    /// <summary>Lets the Slack token go over plain http to another machine (refused by default).</summary>
+    [Parameter]
+    public SwitchParameter AllowInsecureTransport { get; set; }
+
     protected override void Begin()
     {
+        if (ParameterSetName == TextSet)
+        {
+            IncidentLimits.Text(Text, "-Text");
+        }
+
         var token = Secret(SlackToken, IntegrationErrors.SlackTokenVariable) ?? throw IntegrationErrors.SlackTokenMissing();
-        _client = new SlackClient(token, SlackApiUrl);
+        _client = new SlackClient(token, SlackApiUrl, allowInsecureTransport: AllowInsecureTransport);
     }
 
     protected override void Process()
@@ -97,5 +106,5 @@ public sealed class SendSeekapaIncidentMessageCommand : IncidentCmdlet
     }
 
     protected override bool IsSetupError(SeekapaException ex) =>
-        ex.ErrorId is "SlackTokenMissing" or "SlackChannelMissing" || base.IsSetupError(ex);
+        ex.ErrorId is "SlackChannelMissing" || base.IsSetupError(ex);
 }

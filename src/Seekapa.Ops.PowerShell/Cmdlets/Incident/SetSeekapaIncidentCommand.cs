@@ -40,6 +40,18 @@ public sealed class SetSeekapaIncidentCommand : IncidentStoreCmdlet
     [ValidateNotNull]
     public Uri SlackApiUrl { get; set; } = SlackClient.DefaultApiUrl;
 
+    /// <summary>Lets the Slack token go over plain http to another machine (refused by default).</summary>
+    [Parameter]
+    public SwitchParameter AllowInsecureTransport { get; set; }
+
+    protected override void Begin()
+    {
+        // Checked before any incident changes: the topic update comes after the record changed.
+        IncidentLimits.Text(Lead, "-Lead");
+        IncidentLimits.Text(Impact, "-Impact");
+        CheckSlack(SlackToken, SlackApiUrl, AllowInsecureTransport);
+    }
+
     protected override void Process()
     {
         var (service, id) = Resolve(Incident);
@@ -61,7 +73,7 @@ public sealed class SetSeekapaIncidentCommand : IncidentStoreCmdlet
         var updated = service.Update(id, new IncidentUpdate(Status, Severity, Lead, Impact, next), Actor);
         if (updated.SlackChannelId is not null && SlackIncidentChannel.Topic(updated) != SlackIncidentChannel.Topic(before))
         {
-            SetChannelTopic(service, id, SlackToken, SlackApiUrl);
+            SetChannelTopic(service, id, SlackToken, SlackApiUrl, AllowInsecureTransport);
             updated = service.Store.Get(id);
         }
 

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Security;
 using Seekapa.Ops.Core.Errors;
+using Seekapa.Ops.Core.Http;
 using Seekapa.Ops.Core.Incidents;
 using Seekapa.Ops.Core.Integrations;
 
@@ -61,9 +62,25 @@ public sealed class StartSeekapaIncidentCommand : IncidentStoreCmdlet
     [ValidateNotNull]
     public Uri PagerDutyApiUrl { get; set; } = PagerDutyClient.DefaultApiUrl;
 
+    /// <summary>Lets the Slack token and the PagerDuty key go over plain http to another machine (refused by default).</summary>
+    [Parameter]
+    public SwitchParameter AllowInsecureTransport { get; set; }
+
     protected override void End()
     {
-        // Everything a user can get wrong is checked here, before the record exists or a request is sent.
+        // Everything a user can get wrong is checked here, before the record exists or a request is sent: the texts, the
+        // channel name, the tokens, the From address and both API URLs (even when unused, a bad one is a mistake to report).
+        var title = IncidentLimits.Title(Title);
+        var impact = IncidentLimits.Text(Impact, "-Impact");
+        var serviceName = IncidentLimits.Text(Service, "-Service");
+        var lead = IncidentLimits.Text(Lead, "-Lead");
+        HttpInputs.ApiBaseUrl(SlackApiUrl, "-SlackApiUrl", "Slack Web", "SlackApiUrlInvalid");
+        HttpInputs.ApiBaseUrl(PagerDutyApiUrl, "-PagerDutyApiUrl", "PagerDuty REST", "PagerDutyApiUrlInvalid");
+        if (PagerDutyFrom is not null)
+        {
+            HttpInputs.EmailAddress(PagerDutyFrom, "-PagerDutyFrom", "PagerDutyFromInvalid");
+        }
+
         var wantsChannel = SlackChannel || SlackChannelName is not null;
         var channelName = SlackChannelName is null ? null : SlackIncidentChannel.Validate(SlackChannelName);
         var slackToken = wantsChannel
@@ -73,28 +90,28 @@ public sealed class StartSeekapaIncidentCommand : IncidentStoreCmdlet
         var pagerDutyToken = pagerDutyId is null
             ? null
             : Secret(PagerDutyToken, IntegrationErrors.PagerDutyTokenVariable) ?? throw IntegrationErrors.PagerDutyTokenMissing();
+        // The clients check their token, From and URL (transport included) as they are built: before the record exists.
+        using var slack = slackToken is null ? null : new SlackClient(slackToken, SlackApiUrl, allowInsecureTransport: AllowInsecureTransport);
+        using var pagerDuty = pagerDutyToken is null ? null : NewPagerDutyClient(pagerDutyToken, PagerDutyFrom, PagerDutyApiUrl, AllowInsecureTransport);
 
         var store = ResolveStore();
-        if (!ShouldProcess($"{Severity.Label()} '{Title}' in {store.Location}", Describe(wantsChannel, channelName, pagerDutyId)))
+        if (!ShouldProcess($"{Severity.Label()} '{title}' in {store.Location}", Describe(wantsChannel, channelName, pagerDutyId)))
         {
             return;
         }
 
         var service = new IncidentService(store, SeverityPolicyCatalog.Load());
-        var incident = service.Start(new IncidentStart(Severity, Title, Service, Impact, Lead ?? Actor, pagerDutyId), Actor);
+        var incident = service.Start(new IncidentStart(Severity, title, serviceName, impact, lead ?? Actor, pagerDutyId), Actor);
         Session.ActiveIncident = new ActiveIncident(incident.Id, store);
         WriteVerbose($"Incident {incident.Id} stored in {store.PathOf(incident.Id)}; it is now the session's active incident.");
 
-        if (slackToken is not null)
+        if (slack is not null)
         {
-            using var slack = new SlackClient(slackToken, SlackApiUrl);
             CreateChannel(service, incident, channelName ?? SlackIncidentChannel.DefaultName(incident.Id), slack);
         }
 
-        if (pagerDutyId is not null && pagerDutyToken is not null)
+        if (pagerDutyId is not null && pagerDuty is not null)
         {
-            var from = PagerDutyFrom ?? Environment.GetEnvironmentVariable(IntegrationErrors.PagerDutyFromVariable);
-            using var pagerDuty = new PagerDutyClient(pagerDutyToken, from, PagerDutyApiUrl);
             SetPagerDutyStatus(service, incident.Id, pagerDutyId, pagerDuty, resolve: false);
         }
 

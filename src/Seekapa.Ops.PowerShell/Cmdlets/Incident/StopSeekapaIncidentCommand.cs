@@ -46,6 +46,20 @@ public sealed class StopSeekapaIncidentCommand : IncidentStoreCmdlet
     [ValidateNotNull]
     public Uri SlackApiUrl { get; set; } = SlackClient.DefaultApiUrl;
 
+    /// <summary>Lets the Slack token and the PagerDuty key go over plain http to another machine (refused by default).</summary>
+    [Parameter]
+    public SwitchParameter AllowInsecureTransport { get; set; }
+
+    protected override void Begin()
+    {
+        // Checked before any incident is resolved: a bad URL, From or token would otherwise fail after the record changed.
+        IncidentLimits.Text(RootCause, "-RootCause");
+        IncidentLimits.Text(Resolution, "-Resolution");
+        IncidentLimits.Texts(FollowUp, "-FollowUp");
+        CheckPagerDuty(PagerDutyToken, PagerDutyFrom, PagerDutyApiUrl, AllowInsecureTransport);
+        CheckSlack(SlackToken, SlackApiUrl, AllowInsecureTransport);
+    }
+
     protected override void Process()
     {
         var (service, id) = Resolve(Incident);
@@ -65,7 +79,7 @@ public sealed class StopSeekapaIncidentCommand : IncidentStoreCmdlet
             ResolvePagerDuty(service, resolved.Id, pagerDutyId);
         }
 
-        SetChannelTopic(service, resolved.Id, SlackToken, SlackApiUrl);
+        SetChannelTopic(service, resolved.Id, SlackToken, SlackApiUrl, AllowInsecureTransport);
         WriteObject(service.Store.Get(resolved.Id));
     }
 
@@ -78,8 +92,7 @@ public sealed class StopSeekapaIncidentCommand : IncidentStoreCmdlet
             return;
         }
 
-        var from = PagerDutyFrom ?? Environment.GetEnvironmentVariable(IntegrationErrors.PagerDutyFromVariable);
-        using var client = new PagerDutyClient(token, from, PagerDutyApiUrl);
+        using var client = NewPagerDutyClient(token, PagerDutyFrom, PagerDutyApiUrl, AllowInsecureTransport);
         SetPagerDutyStatus(service, id, pagerDutyId, client, resolve: true);
     }
 }

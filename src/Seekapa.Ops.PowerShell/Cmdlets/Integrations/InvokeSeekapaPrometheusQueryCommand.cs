@@ -62,6 +62,10 @@ public sealed class InvokeSeekapaPrometheusQueryCommand : SeekapaCmdlet
     [SecondsToTimeSpan]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Lets the bearer token or basic credentials go over plain http to another machine (refused by default).</summary>
+    [Parameter]
+    public SwitchParameter AllowInsecureTransport { get; set; }
+
     private PrometheusClientOptions _options = null!;
     private (DateTimeOffset Start, DateTimeOffset End, TimeSpan Step)? _range;
 
@@ -83,6 +87,7 @@ public sealed class InvokeSeekapaPrometheusQueryCommand : SeekapaCmdlet
             Username = Credential?.UserName,
             Password = Credential?.GetNetworkCredential().Password,
             Timeout = Timeout,
+            AllowInsecureTransport = AllowInsecureTransport,
         };
         PrometheusClient.Validate(_options);
         WriteDebug("Prometheus authentication: " +
@@ -148,5 +153,6 @@ public sealed class InvokeSeekapaPrometheusQueryCommand : SeekapaCmdlet
     // Each of these fails every query of the pipeline the same way.
     protected override bool IsSetupError(SeekapaException ex) => base.IsSetupError(ex) ||
         ex.ErrorId is "InvalidEndpoint" or "InvalidTimeout" or "InvalidParameterCombination" or "InvalidTimeRange" or "InvalidStep"
+            or "InvalidHeaderValue" or "InsecureTransport" or "InvalidCredential"
             or "PrometheusUnreachable" or "PrometheusAuthenticationFailed" or "PrometheusApiNotFound";
 }

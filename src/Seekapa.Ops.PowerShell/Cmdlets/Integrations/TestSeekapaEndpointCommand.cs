@@ -110,5 +110,6 @@ public sealed class TestSeekapaEndpointCommand : SeekapaCmdlet
 
     // Invalid options make every check fail the same way: stop before any request.
     protected override bool IsSetupError(SeekapaException ex) => base.IsSetupError(ex) ||
-        ex.ErrorId is "InvalidPattern" or "InvalidParameterCombination" or "InvalidTimeout" or "InvalidMethod" or "InvalidThrottleLimit" or "InvalidStatusCode";
+        ex.ErrorId is "InvalidPattern" or "InvalidParameterCombination" or "InvalidTimeout" or "InvalidMethod" or "InvalidThrottleLimit" or "InvalidStatusCode"
+            or "InvalidHeaderName" or "InvalidHeaderValue";
 }

@@ -37,6 +37,22 @@ public sealed class PodLogReaderTests
     }
 
     [Fact]
+    public async Task ABacktrackingPatternEndsInPatternTimeoutForThatContainerInsteadOfHanging()
+    {
+        // Review finding 16: a log line is attacker-influenced; ^(a+)+$ against "aaaa...!" backtracks exponentially.
+        var source = new FakeSource(s => s.Pod == "p1" ? Log("ok", new string('a', 40) + "!", "never read") : Log("a"));
+        var options = new PodLogOptions { Pattern = PodLogOptions.CompilePattern("^(a+)+$") };
+
+        var entries = await ReadAll(new PodLogReader(source), new[] { S("p1"), S("p2") }, options);
+
+        Assert.Equal(PodLogOptions.MatchTimeout, options.Pattern!.MatchTimeout);
+        var error = Assert.Single(entries, e => e.Error is not null).Error!;
+        Assert.Equal(("PatternTimeout", FailureCategory.OperationTimeout), (error.ErrorId, error.Category));
+        Assert.Contains("line 2 of container 'app' of pod prod/p1", error.Message, StringComparison.Ordinal);
+        Assert.Equal("a", Assert.Single(entries, e => e.Line is not null).Line!.Line); // the other container is still read
+    }
+
+    [Fact]
     public void AMalformedPatternIsInvalidPattern()
     {
         var ex = Assert.Throws<SeekapaException>(() => PodLogOptions.CompilePattern("ERROR("));
