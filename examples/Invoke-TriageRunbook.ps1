@@ -21,7 +21,8 @@
 
     Rehearsal outside Azure (docs/azure-automation.md, and tests/Pester/AutomationRunbook.Tests.ps1 against the sandbox):
     -ResourceManagerUrl points at another Resource Manager and signs in with the token in $env:SEEKAPA_ARM_ACCESS_TOKEN
-    instead of the managed identity; -SlackApiUrl points at another Slack Web API.
+    instead of the managed identity; a given Resource Manager token is never sent to the cluster, so an Entra cluster
+    takes its own token from $env:SEEKAPA_AKS_ACCESS_TOKEN; -SlackApiUrl points at another Slack Web API.
 .EXAMPLE
     # In Azure Automation: a schedule or a webhook starts the runbook with its parameters.
     Start-AzAutomationRunbook -AutomationAccountName seekapa-ops -ResourceGroupName seekapa-ops-rg -Name Invoke-TriageRunbook `
@@ -67,7 +68,10 @@ elseif ($IdentityClientId) { $null = Connect-SeekapaAzure -Identity -ClientId $I
 else { $null = Connect-SeekapaAzure -Identity @azure }
 
 # 2. The cluster, with the identity's Entra token (Azure Kubernetes Service Cluster User Role + Kubernetes RBAC).
-$cluster = Connect-SeekapaCluster -ResourceGroupName $ResourceGroupName -ClusterName $ClusterName -Namespace $Namespace
+#    In a rehearsal with given tokens, an Entra cluster needs its own (the Resource Manager token is not sent to it).
+$aks = @{}
+if ($ResourceManagerUrl -and $env:SEEKAPA_AKS_ACCESS_TOKEN) { $aks.AccessToken = $env:SEEKAPA_AKS_ACCESS_TOKEN }
+$cluster = Connect-SeekapaCluster -ResourceGroupName $ResourceGroupName -ClusterName $ClusterName -Namespace $Namespace @aks
 Write-Verbose "Connected to $($cluster.Context) at $($cluster.Server) (Kubernetes $($cluster.ServerVersion))."
 
 # 3. Triage. The overall severity it suggests is a warning; the findings come most severe first.

@@ -29,6 +29,7 @@ BeforeAll {
         $psi.Environment['PSModulePath'] = (Split-Path $ModulePath) + [IO.Path]::PathSeparator + $env:PSModulePath
         $psi.Environment['SSL_CERT_FILE'] = $Sandbox.CaPath
         $psi.Environment['SEEKAPA_ARM_ACCESS_TOKEN'] = $Sandbox.AdminToken
+        $psi.Environment['SEEKAPA_AKS_ACCESS_TOKEN'] = $Sandbox.AdminToken
         $psi.Environment['SLACK_BOT_TOKEN'] = $SlackToken
         $psi.Environment['SEEKAPA_INCIDENT_PATH'] = $IncidentPath
         $process = [System.Diagnostics.Process]::Start($psi)

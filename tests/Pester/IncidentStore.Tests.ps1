@@ -6,8 +6,10 @@ BeforeAll {
     $script:Sandbox = Start-Sandbox -SandboxPath $SandboxPath -Scenario healthy
     $script:PreviousKubeconfig = $env:KUBECONFIG
     $script:PreviousStore = $env:SEEKAPA_INCIDENT_STORE
-    # The store resolves its connection like every cluster cmdlet: here the kubeconfig's current context.
+    # The store resolves its connection like every cluster cmdlet: the session's default connection (set here, since an
+    # earlier file in this process may have connected elsewhere), else the kubeconfig's current context (the child pwsh).
     $env:KUBECONFIG = $Sandbox.Kubeconfig
+    $null = Connect-SeekapaCluster -Kubeconfig $Sandbox.Kubeconfig
     $script:Ns = 'seekapa-incidents'
     $script:Store = "kubernetes://$Ns"
 

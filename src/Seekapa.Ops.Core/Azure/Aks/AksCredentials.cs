@@ -106,7 +106,7 @@ public static class AksCredentials
                 $"AKS cluster '{kubeconfig.Loaded.Context}' uses Entra sign-in and needs a token for its API server ({kubeconfig.Scope}); " +
                 $"the access token given to Connect-SeekapaAzure is for Resource Manager ({given.Scope}) and is not sent elsewhere. Nothing was sent.",
                 kubeconfig.Loaded.Context,
-                $"Pass the cluster's token: Connect-SeekapaCluster -ResourceGroupName ... -ClusterName ... -AccessToken (az account get-access-token --resource {kubeconfig.ServerId}); " +
+                $"Pass the cluster's own token with Connect-SeekapaCluster -ResourceGroupName ... -ClusterName ... -AccessToken (az account get-access-token --resource {kubeconfig.ServerId}); " +
                 "or sign in to Azure with a credential that can get tokens itself (-Identity, -ServicePrincipal, az login).");
         }
 
