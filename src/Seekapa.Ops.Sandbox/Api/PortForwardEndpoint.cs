@@ -140,8 +140,16 @@ internal sealed class PortForwardEndpoint(ResourceService service, PortForwardBa
                     var watch = WatchPodAsync(alive, ports, ct);
                     // The kubelet closes the connection once every forwarded port's stream is done, or when the client leaves.
                     await Task.WhenAny(Task.WhenAll(pumps), reader, watch);
+                    // Close first, cancel after: cancelling a pending WebSocket operation aborts the connection, and
+                    // with it the error frame just queued.
+                    await CloseAsync();
+                    await cts.CancelAsync();
+                    if (await Task.WhenAny(reader, Task.Delay(TimeSpan.FromSeconds(2))) != reader)
+                    {
+                        socket.Abort();
+                    }
+                    return;
                 }
-                await cts.CancelAsync();
                 await CloseAsync();
             }
             catch (Exception e) when (e is OperationCanceledException or WebSocketException or IOException or SocketException)
@@ -216,7 +224,8 @@ internal sealed class PortForwardEndpoint(ResourceService service, PortForwardBa
             {
                 while (true)
                 {
-                    var result = await socket.ReceiveAsync(buffer.AsMemory(), ct);
+                    // No token: cancelling a WebSocket receive aborts the connection; the close (or Abort) ends it.
+                    var result = await socket.ReceiveAsync(buffer.AsMemory(), CancellationToken.None);
                     if (result.MessageType == WebSocketMessageType.Close)
                     {
                         return;
@@ -239,7 +248,7 @@ internal sealed class PortForwardEndpoint(ResourceService service, PortForwardBa
                             break;
                         }
                         offset = 0;
-                        result = await socket.ReceiveAsync(buffer.AsMemory(), ct);
+                        result = await socket.ReceiveAsync(buffer.AsMemory(), CancellationToken.None);
                     }
                 }
             }
@@ -266,7 +275,8 @@ internal sealed class PortForwardEndpoint(ResourceService service, PortForwardBa
             await _send.WaitAsync(ct);
             try
             {
-                await socket.SendAsync(frame, WebSocketMessageType.Binary, true, ct);
+                // No token here either (see ReadFromClientAsync): a send in progress finishes or fails with the socket.
+                await socket.SendAsync(frame, WebSocketMessageType.Binary, true, CancellationToken.None);
             }
             finally
             {
