@@ -364,3 +364,33 @@ internal sealed class Resp : IDisposable
 
     public void Dispose() => _client.Dispose();
 }
+
+/// <summary>The sandbox's --backend flag and the backends table behind pods/NAME/portforward.</summary>
+public sealed class PortForwardBackendTests
+{
+    [Fact]
+    public void BackendFlagsAreParsedAndBadOnesRefused()
+    {
+        var options = Seekapa.Ops.Sandbox.Hosting.CommandLine.Parse(
+            ["--kubeconfig", "k", "--backend", "ns/redis-master-0:6379=127.0.0.1:16379", "--backend=ns/prometheus-*:9090=localhost:19090"], out var error);
+        Assert.Null(error);
+        Assert.Equal(["ns/redis-master-0:6379=127.0.0.1:16379", "ns/prometheus-*:9090=localhost:19090"], options!.Backends);
+
+        Assert.Null(Seekapa.Ops.Sandbox.Hosting.CommandLine.Parse(["--kubeconfig", "k", "--backend", "redis-master-0:6379=127.0.0.1:1"], out error));
+        Assert.Contains("NAMESPACE/POD:PORT=HOST:PORT", error);
+    }
+
+    [Fact]
+    public void APrefixBackendCoversReplacementPodsAndTheLongestPrefixWins()
+    {
+        var backends = new PortForwardBackends();
+        backends.Add("ns/prometheus-*:9090=127.0.0.1:1000");
+        backends.Add("ns/prometheus-canary-*:9090=127.0.0.1:2000");
+        backends.Add("ns/redis-master-0:6379=127.0.0.1:3000");
+        Assert.Equal(1000, backends.Find("ns", "prometheus-6c8d9f7b5a-abcde", 9090)!.Port);
+        Assert.Equal(2000, backends.Find("ns", "prometheus-canary-1", 9090)!.Port);
+        Assert.Equal(3000, backends.Find("ns", "redis-master-0", 6379)!.Port);
+        Assert.Null(backends.Find("ns", "redis-master-0", 6380));
+        Assert.Null(backends.Find("other", "redis-master-0", 6379));
+    }
+}
