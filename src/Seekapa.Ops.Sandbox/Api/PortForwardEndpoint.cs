@@ -39,19 +39,25 @@ internal sealed class PortForwardEndpoint(ResourceService service, PortForwardBa
         }
         if (!context.WebSockets.IsWebSocketRequest)
         {
-            // SPDY/3.1 (kubectl's fallback) is not spoken here; like an API server without an upgrade, say so.
+            if (context.Request.Headers.Upgrade.ToString().StartsWith("SPDY/", StringComparison.OrdinalIgnoreCase))
+            {
+                // kubectl's fallback. Not spoken here: say so rather than pretend.
+                throw ApiException.BadRequest("unable to upgrade connection: SPDY/3.1 is not supported by this sandbox; port-forward is served over WebSocket (v4.channel.k8s.io)");
+            }
+            // As the API server answers a request that asks for no upgrade at all.
             throw ApiException.BadRequest("Upgrade request required");
-        }
-        if (ports.Count == 0)
-        {
-            // The kubelet: WebSocket (non-SPDY) requests must name their ports up front.
-            throw ApiException.BadRequest("query parameter \"port\" is required");
         }
         var requested = context.WebSockets.WebSocketRequestedProtocols;
         var protocol = requested.Count == 0 ? null : Protocols.FirstOrDefault(p => requested.Contains(p));
         if (requested.Count > 0 && protocol is null)
         {
-            throw ApiException.BadRequest($"requested protocol(s) are not supported: {string.Join(", ", requested)}; supports {string.Join(", ", Protocols)}");
+            // e.g. kubectl's "SPDY/3.1+portforward.k8s.io" (SPDY tunnelled in WebSocket frames).
+            throw ApiException.BadRequest($"unable to upgrade connection: requested protocol(s) are not supported: {string.Join(", ", requested)}; supported: {string.Join(", ", Protocols)}");
+        }
+        if (ports.Count == 0)
+        {
+            // The kubelet: WebSocket (non-SPDY) requests must name their ports up front.
+            throw ApiException.BadRequest("query parameter \"port\" is required");
         }
 
         var uid = JsonPaths.String(pod, "metadata.uid") ?? "";

@@ -380,6 +380,5 @@ public sealed class PortForwardTunnel : IAsyncDisposable
         {
             // Stopped.
         }
-
     }
 }
