@@ -53,6 +53,9 @@
         'Get-SeekapaRedisStats'
         'Clear-SeekapaRedisCache'
         'Invoke-SeekapaPrometheusQuery'
+        'Start-SeekapaPortForward'
+        'Get-SeekapaPortForward'
+        'Stop-SeekapaPortForward'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -11,6 +11,8 @@ function Start-Sandbox {
         [int] $LogLines,
         # Only the API server: nothing reacts to objects (benchmarks that change statuses themselves).
         [switch] $NoControllers,
+        # Real endpoints behind pod ports for port-forward: 'NAMESPACE/POD:PORT=HOST:PORT' (the sandbox's --backend).
+        [string[]] $Backend,
         [string] $Kubeconfig = (Join-Path ([System.IO.Path]::GetTempPath()) "seekapa-sandbox-$([guid]::NewGuid().ToString('n')).kubeconfig"),
         [int] $TimeoutSeconds = 60
     )
@@ -23,6 +25,7 @@ function Start-Sandbox {
     if ($Namespaces) { $psi.ArgumentList.Add('--namespaces'); $psi.ArgumentList.Add("$Namespaces") }
     if ($LogLines) { $psi.ArgumentList.Add('--log-lines'); $psi.ArgumentList.Add("$LogLines") }
     if ($NoControllers) { $psi.ArgumentList.Add('--no-controllers') }
+    foreach ($b in $Backend) { $psi.ArgumentList.Add('--backend'); $psi.ArgumentList.Add($b) }
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true
     $psi.UseShellExecute = $false

@@ -61,4 +61,8 @@ public sealed class SandboxOptions
 
     /// <summary>Images ("repo:tag") whose containers crash-loop instead of becoming ready (added to the scenario's crashingImages).</summary>
     public IList<string> CrashingImages { get; set; } = [];
+
+    /// <summary>Real local endpoints behind pod ports, "NAMESPACE/POD:PORT=HOST:PORT" (POD may end in '*'), added to the
+    /// scenario's "backends": what port-forward to that pod port reaches.</summary>
+    public IList<string> Backends { get; set; } = [];
 }

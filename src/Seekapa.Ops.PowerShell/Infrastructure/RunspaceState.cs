@@ -38,6 +38,12 @@ internal sealed class RunspaceState
     /// <summary>Every secret this runspace was given; SeekapaCmdlet puts it in scope so that every redaction consults it.</summary>
     public Core.Security.SecretRegistry Secrets { get; } = new();
 
+    /// <summary>Port-forwards started here (Start-SeekapaPortForward); all stopped when the runspace closes.</summary>
+    public Cmdlets.PortForward.PortForwardRegistry PortForwards => _portForwards ??= new Cmdlets.PortForward.PortForwardRegistry(_runspace);
+
+    private Runspace? _runspace;
+    private Cmdlets.PortForward.PortForwardRegistry? _portForwards;
+
     public RunspaceState() => ChangeRecorded += change => IncidentTimeline.Append(this, change);
 
     /// <summary>Receives every change a cmdlet records in this runspace (the incident timeline subscribes here).</summary>
@@ -66,5 +72,5 @@ internal sealed class RunspaceState
     }
 
     public static RunspaceState Current =>
-        Runspace.DefaultRunspace is { } runspace ? States.GetValue(runspace, _ => new RunspaceState()) : NoRunspace;
+        Runspace.DefaultRunspace is { } runspace ? States.GetValue(runspace, r => new RunspaceState { _runspace = r }) : NoRunspace;
 }

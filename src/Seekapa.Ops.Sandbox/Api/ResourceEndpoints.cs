@@ -8,7 +8,7 @@ namespace Seekapa.Ops.Sandbox.Api;
 /// <summary>The generic REST handlers for any registered resource: get, list, watch, create, update, patch, delete and
 /// deletecollection, plus the /status and /scale subresources.</summary>
 internal sealed class ResourceEndpoints(ResourceService service, ListPager pager, WatchEndpoint watch,
-    PodLogEndpoint? logs = null, MetricsEndpoints? metrics = null)
+    PodLogEndpoint? logs = null, MetricsEndpoints? metrics = null, PortForwardEndpoint? portForward = null)
 {
     public async Task HandleAsync(HttpContext context, RequestInfo info)
     {
@@ -21,6 +21,11 @@ internal sealed class ResourceEndpoints(ResourceService service, ListPager pager
         if (info.Subresource == "log" && resource.Group.Length == 0 && resource.Plural == "pods" && logs is not null && info.NameInPath)
         {
             await logs.HandleAsync(context, info, resource);
+            return;
+        }
+        if (info.Subresource == "portforward" && resource.Group.Length == 0 && resource.Plural == "pods" && portForward is not null && info.NameInPath)
+        {
+            await portForward.HandleAsync(context, info, resource);
             return;
         }
         if (!resource.Namespaced && info.Namespace.Length > 0 && resource.Plural != "namespaces")

@@ -9,7 +9,7 @@ internal static class CommandLine
         usage: Seekapa.Ops.Sandbox --kubeconfig PATH [--scenario NAME|FILE] [--pods N [--namespaces M]]
                                    [--port N] [--context NAME] [--namespace NS]
                                    [--crashing-image IMAGE]... [--pod-start-delay MS] [--no-controllers]
-                                   [--log-lines N] [--no-metrics]
+                                   [--log-lines N] [--no-metrics] [--backend NS/POD:PORT=HOST:PORT]...
 
           --kubeconfig PATH   where to write the kubeconfig (required)
           --scenario NAME     a scenario under Scenarios/ (healthy, unhealthy, bad-deploy, empty) or a JSON file;
@@ -24,6 +24,9 @@ internal static class CommandLine
                               change statuses themselves)
           --log-lines N       lines of history in each container's synthetic log (default 200)
           --no-metrics        do not serve metrics.k8s.io (kubectl top: "Metrics API not available")
+          --backend B         back a pod port with a real local endpoint: NAMESPACE/POD:PORT=HOST:PORT (repeatable;
+                              POD may end in '*' for every pod whose name starts so); port-forward to it reaches
+                              HOST:PORT, and a pod port with no backend is refused as a closed port is
 
         Prints "sandbox ready <url> kubeconfig <path>" once serving; stops on SIGINT/SIGTERM. The CA's PEM is written
         next to the kubeconfig, with the extension .ca.crt (config -> config.ca.crt, x.kubeconfig -> x.ca.crt). The same port also serves a fake Azure Resource Manager (subscription
@@ -85,6 +88,11 @@ internal static class CommandLine
                     case "--no-controllers": options.EnableControllers = false; break;
                     case "--log-lines": options.LogLinesPerContainer = Number(); break;
                     case "--no-metrics": options.EnableMetrics = false; break;
+                    case "--backend":
+                        var backend = Value();
+                        PortForwardBackends.Parse(backend);
+                        options.Backends.Add(backend);
+                        break;
                     default: throw new FormatException($"unknown argument {arg}");
                 }
             }

@@ -31,7 +31,7 @@ public sealed class SandboxServer : IAsyncDisposable
     private int _disposed;
 
     private SandboxServer(WebApplication app, CancellationTokenSource stopping, ResourceService service,
-        Certificates certificates, Faults faults, Uri baseAddress, string kubeconfigPath, bool ownsKubeconfig,
+        Certificates certificates, Faults faults, PortForwardBackends backends, Uri baseAddress, string kubeconfigPath, bool ownsKubeconfig,
         string adminToken, string viewerToken, SandboxOptions options, DateTimeOffset startedAt, string caCertificatePath)
     {
         CaCertificatePath = caCertificatePath;
@@ -40,6 +40,7 @@ public sealed class SandboxServer : IAsyncDisposable
         _service = service;
         _certificates = certificates;
         Faults = faults;
+        Backends = backends;
         BaseAddress = baseAddress;
         KubeconfigPath = kubeconfigPath;
         _ownsKubeconfig = ownsKubeconfig;
@@ -83,6 +84,9 @@ public sealed class SandboxServer : IAsyncDisposable
     /// <summary>Inject errors, latency and dropped connections.</summary>
     public Faults Faults { get; }
 
+    /// <summary>The real local endpoints behind pod ports (what pods/NAME/portforward connects to); add more at any time.</summary>
+    public PortForwardBackends Backends { get; }
+
     /// <summary>The store's current (global) resourceVersion.</summary>
     public long ResourceVersion => _service.Store.ResourceVersion;
 
@@ -111,10 +115,15 @@ public sealed class SandboxServer : IAsyncDisposable
         }
 
         var crashingImages = new List<string>(options.CrashingImages);
+        var backends = new PortForwardBackends();
+        foreach (var backend in options.Backends)
+        {
+            backends.Add(backend);
+        }
         // Seed before listening, so the first request already sees the whole scenario (CPU-bound: off the caller's thread).
         await Task.Run(() =>
         {
-            var loader = new ScenarioLoader(service, startedAt, telemetry);
+            var loader = new ScenarioLoader(service, startedAt, telemetry, backends);
             loader.Load(options.Scenario ?? (options.Pods > 0 ? "empty" : "healthy"));
             crashingImages.AddRange(loader.CrashingImages);
             if (options.Pods > 0)
@@ -160,10 +169,13 @@ public sealed class SandboxServer : IAsyncDisposable
             new DiscoveryEndpoints(service.Registry, () => address),
             new ResourceEndpoints(service, new ListPager(store, new SnapshotCache(time)), new WatchEndpoint(store, time, stopping.Token),
                 new PodLogEndpoint(service, telemetry, options.LogLinesPerContainer, startedAt, stopping.Token),
-                options.EnableMetrics ? new MetricsEndpoints(service, new Telemetry.SyntheticMetrics(telemetry)) : null),
+                options.EnableMetrics ? new MetricsEndpoints(service, new Telemetry.SyntheticMetrics(telemetry)) : null,
+                new PortForwardEndpoint(service, backends, stopping.Token)),
             (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ApiHandler>());
         // Resource Manager paths (/subscriptions, /providers) never collide with the Kubernetes API's.
         var arm = ArmHandler.Create(armWorld, adminToken, (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<ArmHandler>());
+        // pods/NAME/portforward upgrades to a WebSocket.
+        app.UseWebSockets();
         app.Run(context => ArmHandler.IsArmRequest(context.Request) ? arm.HandleAsync(context) : handler.HandleAsync(context));
 
         try
@@ -184,7 +196,7 @@ public sealed class SandboxServer : IAsyncDisposable
 
             var caPath = Path.ChangeExtension(Path.GetFullPath(kubeconfigPath), ".ca.crt");
             await File.WriteAllTextAsync(caPath, certificates.CaPem, ct);
-            var server = new SandboxServer(app, stopping, service, certificates, faults, baseAddress, Path.GetFullPath(kubeconfigPath),
+            var server = new SandboxServer(app, stopping, service, certificates, faults, backends, baseAddress, Path.GetFullPath(kubeconfigPath),
                 ownsKubeconfig, adminToken, viewerToken, options, startedAt, caPath);
             server._telemetry = telemetry;
             if (options.EnableControllers)

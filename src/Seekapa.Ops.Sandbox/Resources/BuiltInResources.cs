@@ -50,6 +50,12 @@ internal static class BuiltInResources
         });
         registry.Add(new ResourceDefinition
         {
+            // What port-forward svc/NAME resolves: its selector picks the pod, its ports map to targetPorts.
+            Group = "", Version = "v1", Plural = "services", Singular = "service", Kind = "Service",
+            Namespaced = true, ShortNames = ["svc"], Categories = ["all"],
+        });
+        registry.Add(new ResourceDefinition
+        {
             Group = "apps", Version = "v1", Plural = "deployments", Singular = "deployment", Kind = "Deployment",
             Namespaced = true, ShortNames = ["deploy"], Categories = ["all"], Hooks = WorkloadHooks.Deployment(),
         });

@@ -15,6 +15,7 @@ namespace Seekapa.Ops.Sandbox.Scenarios;
 ///   "crashingImages": ["repo/app:1.2.3"],          // images whose pods the simulated kubelet crash-loops
 ///   "logs": [{"image": "repo/app:1.2.3", "lines": ["ERROR GET {path} 503 ..."], "lastLines": ["FATAL ..."]}],  // see LogRule
 ///   "metrics": {"ns/pod/container": {"cpu": "950m", "memory": "900Mi"}, "repo/app:1.2.3": {"memory": "980Mi"}},
+///   "backends": ["seekapa-production/redis-master-0:6379=127.0.0.1:6379"],  // real endpoints behind pod ports (port-forward)
 ///   "remove": [{"apiVersion": "v1", "kind": "Pod", "namespace": "a", "name": "x"}],  // objects of included scenarios to drop
 ///   "objects": [ { "apiVersion": "v1", "kind": "Pod", "metadata": {...}, "spec": {...}, "status": {...} }, ... ] }
 /// </code>
@@ -22,9 +23,10 @@ namespace Seekapa.Ops.Sandbox.Scenarios;
 /// owner's (and an Event's involvedObject the object's uid); an object with the name of an included one replaces it;
 /// timestamps may be relative ("-5m").
 /// </summary>
-internal sealed class ScenarioLoader(ResourceService service, DateTimeOffset origin, Telemetry.ScenarioTelemetry? telemetry = null)
+internal sealed class ScenarioLoader(ResourceService service, DateTimeOffset origin, Telemetry.ScenarioTelemetry? telemetry = null,
+    PortForwardBackends? backends = null)
 {
-    private static readonly string[] CreationOrder = ["Namespace", "Node", "Secret", "ConfigMap", "Deployment", "StatefulSet", "DaemonSet", "Job", "ReplicaSet", "ControllerRevision", "Pod", "Event"];
+    private static readonly string[] CreationOrder = ["Namespace", "Node", "Secret", "ConfigMap", "Deployment", "StatefulSet", "DaemonSet", "Job", "ReplicaSet", "ControllerRevision", "Pod", "Service", "Event"];
 
     private readonly HashSet<string> _loading = new(StringComparer.Ordinal);
     private readonly List<string> _crashingImages = [];
@@ -100,6 +102,17 @@ internal sealed class ScenarioLoader(ResourceService service, DateTimeOffset ori
             telemetry?.AddCrashingImage(image);
         }
         telemetry?.Read(scenario, path);
+        foreach (var backend in (scenario["backends"] as JsonArray ?? []).Select(n => n!.GetValue<string>()))
+        {
+            try
+            {
+                backends?.Add(backend);
+            }
+            catch (FormatException e)
+            {
+                throw new InvalidDataException($"{path}: {e.Message}", e);
+            }
+        }
         foreach (var ns in scenario["namespaces"] as JsonArray ?? [])
         {
             CreateNamespace(ns, path);

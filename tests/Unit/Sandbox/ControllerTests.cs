@@ -408,7 +408,7 @@ public sealed class ControllerTests : IAsyncLifetime
         Assert.Equal(1, (long?)postgresRevision["revision"]);
         var revisions = (await server.ListAsync("controllerrevisions", Ns)).Select(r => $"{r["metadata"]!["name"]}={r["revision"]}").Order().ToList();
         Assert.Equal(scenario == "bad-deploy"
-            ? ["postgres-6b8f9c7d5d=1", "postgres-read-5d8f7c9b6d=1", "postgres-read-7b9c6d8f5c=2"]
+            ? ["postgres-6b8f9c7d5d=1", "postgres-read-5d8f7c9b6d=1", "postgres-read-7b9c6d8f5c=2", "redis-master-5f7b8c9d6a=1"]
             : ["postgres-6b8f9c7d5d=1"], revisions);
         if (scenario == "bad-deploy")
         {
