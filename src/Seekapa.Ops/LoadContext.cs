@@ -14,6 +14,7 @@ public sealed class LoadContext : AssemblyLoadContext
     private static LoadContext? _instance;
 
     private readonly string _binPath;
+    private readonly string _precompiledPath;
     private readonly string _runtimePath;
     private readonly Assembly _sharedAssembly;
     private readonly AssemblyName _sharedName;
@@ -21,6 +22,7 @@ public sealed class LoadContext : AssemblyLoadContext
     private LoadContext(string binPath) : base("Seekapa.Ops", isCollectible: false)
     {
         _binPath = binPath;
+        _precompiledPath = Path.Combine(binPath, "r2r", PlatformKey(), "net" + Environment.Version.Major);
         _runtimePath = Path.GetDirectoryName(typeof(object).Assembly.Location) ?? string.Empty;
         _sharedAssembly = typeof(LoadContext).Assembly;
         _sharedName = _sharedAssembly.GetName();
@@ -36,6 +38,17 @@ public sealed class LoadContext : AssemblyLoadContext
                 return _instance is not null;
             }
         }
+    }
+
+    /// <summary>
+    /// Where build.ps1 puts ReadyToRun copies of bin/'s IL for this process: bin/r2r/&lt;os&gt;-&lt;arch&gt;/net&lt;major&gt;/. A
+    /// precompiled image is native code for one OS, CPU and .NET major version: .NET 10 ignores .NET 8's images, and an
+    /// image for another OS or CPU does not load at all ("incorrect format"), so bin/ itself stays portable IL.
+    /// </summary>
+    public static string PlatformKey()
+    {
+        var os = OperatingSystem.IsWindows() ? "win" : OperatingSystem.IsMacOS() ? "osx" : OperatingSystem.IsLinux() ? "linux" : "other";
+        return os + "-" + System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
     }
 
     /// <summary>The bin/ folder this context loads from.</summary>
@@ -106,7 +119,8 @@ public sealed class LoadContext : AssemblyLoadContext
             }
         }
 
-        return LoadFromAssemblyPath(candidate);
+        var precompiled = Path.Combine(_precompiledPath, name + ".dll");
+        return LoadFromAssemblyPath(File.Exists(precompiled) ? precompiled : candidate);
     }
 
     protected override IntPtr LoadUnmanagedDll(string unmanagedDllName)
