@@ -149,15 +149,17 @@ $null = $report.AppendLine("Run $([DateTime]::UtcNow.ToString('yyyy-MM-dd HH:mm'
 $null = $report.AppendLine('Whole processes, Start to exit, output discarded; variants interleaved in rounds with the order rotated each round, the first round dropped;')
 $null = $report.AppendLine('"adds" = median over rounds of the paired per-round difference; ratio = median of the per-round ratios. CPU = user + sys of the process and its children (GNU time). Targets (issue 20): import adds <= 100 ms, the first call adds <= 300 ms, the 10,000-pod job <= 0.7x kubectl.').AppendLine()
 foreach ($m in $modules) {
-    $r2r = @(Get-ChildItem (Join-Path $m.Path 'bin'), $m.Path -Filter *.dll -File | Where-Object {
+    $r2r = @(Get-ChildItem $m.Path -Recurse -Filter *.dll -File | Where-Object {
             try {
                 $s = [IO.File]::OpenRead($_.FullName)
                 try { $pe = [Reflection.PortableExecutable.PEReader]::new($s); $null -ne $pe.PEHeaders.CorHeader -and $pe.PEHeaders.CorHeader.ManagedNativeHeaderDirectory.Size -gt 0 } finally { $s.Dispose() }
             } catch { $false }
         }).Count
-    $all = @(Get-ChildItem (Join-Path $m.Path 'bin'), $m.Path -Filter *.dll -File).Count
-    $null = $report.AppendLine("- module ``$($m.Label)``: $($m.Source), $($m.SizeMB) MB, $r2r of $all dlls ReadyToRun")
+    $all = @(Get-ChildItem $m.Path -Recurse -Filter *.dll -File).Count
+    $folders = @($r2r | ForEach-Object { [IO.Path]::GetRelativePath($m.Path, $_.DirectoryName) } | Sort-Object -Unique) -join ', '
+    $null = $report.AppendLine("- module ``$($m.Label)``: $($m.Source), $($m.SizeMB) MB, $($r2r.Count) of $all dlls ReadyToRun$(if ($folders) { " (in $folders)" })")
 }
+$null = $report.AppendLine("- hosts: $(($hostList | ForEach-Object Label) -join '; '); kubectl $(try { (kubectl version --client -o json | ConvertFrom-Json).clientVersion.gitVersion } catch { '?' })")
 $null = $report.AppendLine()
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -188,6 +190,8 @@ try {
         $null = $report.AppendLine().AppendLine('Samples (wall ms / CPU ms):')
         foreach ($k in $s.Keys) { $null = $report.AppendLine("- ${k}: $(Format-Samples $s[$k])") }
         $null = $report.AppendLine()
+        # Written as each part ends, so that a long run interrupted later still leaves its results.
+        $report.ToString() | Set-Content -Path $OutFile
     }
 }
 finally { Stop-Sandbox $small }
@@ -219,6 +223,7 @@ if (-not $SkipBig) {
             $null = $report.AppendLine().AppendLine("The job is ``Import-Module <module>; Get-SeekapaPodHealth -AllNamespaces -Unhealthy`` in a file; kubectl's CPU includes grep and bash. Samples (wall ms / CPU ms):")
             foreach ($k in $s.Keys) { $null = $report.AppendLine("- ${k}: $(Format-Samples $s[$k])") }
             $null = $report.AppendLine()
+            $report.ToString() | Set-Content -Path $OutFile
         }
     }
     finally { Stop-Sandbox $big }
