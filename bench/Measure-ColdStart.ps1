@@ -141,7 +141,7 @@ function Cpu($Samples) { @($Samples | ForEach-Object CpuMs) }
 function Round1([double] $x) { [Math]::Round($x, 1) }
 
 # Paired: the per-round differences (or ratios) of two sample lists of equal length.
-function Get-Paired($A, $B, [scriptblock] $Op) { @(for ($i = 0; $i -lt $A.Count; $i++) { & $Op $A[$i] $B[$i] }) }
+function Get-Paired($A, $B, [scriptblock] $Op) { $A = @($A); $B = @($B); @(for ($i = 0; $i -lt $A.Count; $i++) { & $Op $A[$i] $B[$i] }) }
 
 $report = [Text.StringBuilder]::new()
 $null = $report.AppendLine('# Cold start').AppendLine()
@@ -154,7 +154,7 @@ foreach ($m in $modules) {
                 $s = [IO.File]::OpenRead($_.FullName)
                 try { $pe = [Reflection.PortableExecutable.PEReader]::new($s); $null -ne $pe.PEHeaders.CorHeader -and $pe.PEHeaders.CorHeader.ManagedNativeHeaderDirectory.Size -gt 0 } finally { $s.Dispose() }
             } catch { $false }
-        }).Count
+        })
     $all = @(Get-ChildItem $m.Path -Recurse -Filter *.dll -File).Count
     $folders = @($r2r | ForEach-Object { [IO.Path]::GetRelativePath($m.Path, $_.DirectoryName) } | Sort-Object -Unique) -join ', '
     $null = $report.AppendLine("- module ``$($m.Label)``: $($m.Source), $($m.SizeMB) MB, $($r2r.Count) of $all dlls ReadyToRun$(if ($folders) { " (in $folders)" })")
