@@ -10,7 +10,7 @@
            PowerShell 7.4/.NET 8, a host built from tools/Pwsh74 into out/pwsh74), then ONE closing line
            "N passed, N failed" with both runners' counts. Exits non-zero on any failure.
     Demo   Starts the sandbox with the 'bad-deploy' scenario and walks the runbook: triage, rollback, wait, verify.
-    Bench  Runs bench/Invoke-Benchmark.ps1 (results in bench/results.md).
+    Bench  Runs bench/Invoke-Benchmark.ps1 (results in bench/results.md) and the other bench/Measure-*.ps1 scripts.
     Clean  Removes out/ and every bin/ and obj/.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
@@ -24,7 +24,9 @@ param(
     # Where the module, sandbox and test results go (default ./out); parallel work trees keep theirs apart.
     [string] $OutPath,
     # Optional MSBuild artifacts folder, so that two builds of one source tree at once do not share bin/ and obj/.
-    [string] $ArtifactsPath
+    [string] $ArtifactsPath,
+    # Build: skip the ReadyToRun step (tools/ReadyToRun) for a quicker inner loop; the module then JITs everything.
+    [switch] $NoReadyToRun
 )
 
 $ErrorActionPreference = 'Stop'
@@ -88,6 +90,24 @@ function Get-ProjectVersion {
     ([xml](Get-Content (Join-Path $Root 'Directory.Build.props') -Raw)).Project.PropertyGroup.Version | Where-Object { $_ } | Select-Object -First 1
 }
 
+function Invoke-ReadyToRun([string] $Staging) {
+    # bin/ stays portable IL. The same IL precompiled (tools/ReadyToRun) for this machine's OS and CPU, once per runtime
+    # (PowerShell 7.4 = .NET 8, 7.6 = .NET 10), goes to bin/r2r/<os>-<arch>/net<major>/, which LoadContext prefers on
+    # that platform and runtime; only the images the compiler changed are kept.
+    $os = if ($IsWindows) { 'win' } elseif ($IsMacOS) { 'osx' } else { 'linux' }
+    $rid = "$os-$(([System.Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture).ToString().ToLowerInvariant())"
+    $ilDir = Join-Path $Staging 'bin'
+    foreach ($major in 8, 10) {
+        $r2r = Join-Path $Staging "r2r-net$major"
+        Invoke-Native dotnet (@('publish', (Join-Path $Root 'tools/ReadyToRun'), '-f', "net$major.0", '-r', $rid, '-c', 'Release', "-p:ReadyToRunInput=$ilDir", '-o', $r2r, '--nologo', '-v', 'q') + $ArtifactsArgs)
+        $target = Join-Path $Staging "bin/r2r/$rid/net$major"
+        $null = New-Item -ItemType Directory -Path $target -Force
+        Get-ChildItem $r2r -Filter *.dll | Where-Object {
+            $_.Name -ne 'Seekapa.Ops.dll' -and $_.Name -notlike 'System.Management.Automation*' -and $_.Length -ne (Get-Item (Join-Path $ilDir $_.Name)).Length
+        } | Copy-Item -Destination $target
+    }
+}
+
 function Invoke-Build {
     $version = Get-ProjectVersion
     $staging = Join-Path $Out 'obj'
@@ -96,12 +116,15 @@ function Invoke-Build {
     Invoke-Native dotnet (@('build', (Join-Path $Root 'src/Seekapa.Ops'), '-c', $Configuration, '-o', (Join-Path $staging 'shared'), '--nologo', '-v', 'q') + $ArtifactsArgs)
     Invoke-Native dotnet (@('publish', (Join-Path $Root 'src/Seekapa.Ops.Sandbox'), '-c', $Configuration, '-o', $SandboxOut, '--nologo', '-v', 'q') + $ArtifactsArgs)
 
+    if (-not $NoReadyToRun) { Invoke-ReadyToRun $staging }
+
     $null = New-Item -ItemType Directory -Path (Join-Path $ModuleOut 'bin'), (Join-Path $ModuleOut 'en-US') -Force
     Copy-Item (Join-Path $staging 'shared/Seekapa.Ops.dll') $ModuleOut
     # Everything the cmdlet assembly needs, except the shared models (default context) and PowerShell itself.
     Get-ChildItem (Join-Path $staging 'bin') -File |
         Where-Object { $_.Name -ne 'Seekapa.Ops.dll' -and $_.Name -ne 'Seekapa.Ops.pdb' -and $_.Name -notlike 'System.Management.Automation*' } |
         Copy-Item -Destination (Join-Path $ModuleOut 'bin')
+    if (Test-Path (Join-Path $staging 'bin/r2r')) { Copy-Item (Join-Path $staging 'bin/r2r') (Join-Path $ModuleOut 'bin') -Recurse }
     Copy-Item (Join-Path $Root 'module/Seekapa.Ops.psm1'), (Join-Path $Root 'module/Seekapa.Ops.Format.ps1xml') $ModuleOut
     (Get-Content (Join-Path $Root 'module/Seekapa.Ops.psd1') -Raw) -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion        = '$version'" |
         Set-Content (Join-Path $ModuleOut 'Seekapa.Ops.psd1') -NoNewline
@@ -228,6 +251,8 @@ function Invoke-Bench {
     Invoke-Pwsh -File (Join-Path $Root 'bench/Measure-RolloutWait.ps1') -ModulePath $ModuleOut -SandboxPath $SandboxOut
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
     Invoke-Pwsh -File (Join-Path $Root 'bench/Measure-PodLog.ps1') -ModulePath $ModuleOut -SandboxPath $SandboxOut
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+    Invoke-Pwsh -File (Join-Path $Root 'bench/Measure-ColdStart.ps1') -ModulePath $ModuleOut -SandboxPath $SandboxOut
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 

@@ -15,6 +15,7 @@ public sealed class LoadContext : AssemblyLoadContext
     private static LoadContext? _instance;
 
     private readonly string _binPath;
+    private readonly string _precompiledPath;
     private readonly string _runtimePath;
     private readonly Assembly _sharedAssembly;
     private readonly AssemblyName _sharedName;
@@ -24,6 +25,7 @@ public sealed class LoadContext : AssemblyLoadContext
     private LoadContext(string binPath) : base("Seekapa.Ops", isCollectible: false)
     {
         _binPath = binPath;
+        _precompiledPath = Path.Combine(binPath, "r2r", PlatformKey(), "net" + Environment.Version.Major);
         _runtimePath = Path.GetDirectoryName(typeof(object).Assembly.Location) ?? string.Empty;
         _sharedAssembly = typeof(LoadContext).Assembly;
         _sharedName = _sharedAssembly.GetName();
@@ -39,6 +41,17 @@ public sealed class LoadContext : AssemblyLoadContext
                 return _instance is not null;
             }
         }
+    }
+
+    /// <summary>
+    /// Where build.ps1 puts ReadyToRun copies of bin/'s IL for this process: bin/r2r/&lt;os&gt;-&lt;arch&gt;/net&lt;major&gt;/. A
+    /// precompiled image is native code for one OS, CPU and .NET major version: .NET 10 ignores .NET 8's images, and an
+    /// image for another OS or CPU does not load at all ("incorrect format"), so bin/ itself stays portable IL.
+    /// </summary>
+    public static string PlatformKey()
+    {
+        var os = OperatingSystem.IsWindows() ? "win" : OperatingSystem.IsMacOS() ? "osx" : OperatingSystem.IsLinux() ? "linux" : "other";
+        return os + "-" + System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
     }
 
     /// <summary>The bin/ folder this context loads from.</summary>
@@ -83,7 +96,7 @@ public sealed class LoadContext : AssemblyLoadContext
         if (name.StartsWith(_sharedName.Name + ".", StringComparison.Ordinal))
         {
             var own = Path.Combine(_binPath, name + ".dll");
-            return File.Exists(own) ? LoadFromAssemblyPath(own) : null;
+            return File.Exists(own) ? LoadFromAssemblyPath(Precompiled(own)) : null;
         }
 
         // PowerShell's own assemblies must come from the host, never from bin/.
@@ -96,7 +109,14 @@ public sealed class LoadContext : AssemblyLoadContext
         // System.Text.Json on .NET 8 (KubernetesClient asked for 8.0 and got the runtime's, Core asked for 10.0 and got
         // ours), so the two sides saw different JsonSerializerOptions types ("Method not found").
         var path = _decisions.GetOrAdd(name, Decide);
-        return path is null ? null : LoadFromAssemblyPath(path);
+        return path is null ? null : LoadFromAssemblyPath(Precompiled(path));
+    }
+
+    /// <summary>The ReadyToRun image of a bin/ assembly for this platform and runtime when the build made one, else the IL copy.</summary>
+    private string Precompiled(string path)
+    {
+        var precompiled = Path.Combine(_precompiledPath, Path.GetFileName(path));
+        return File.Exists(precompiled) ? precompiled : path;
     }
 
     /// <summary>

@@ -31,5 +31,5 @@ public sealed class ContextCompleter : IArgumentCompleter
     }
 
     private static IEnumerable<string> ReadContextNames(string path) =>
-        k8s.KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(path)).Contexts?.Select(c => c.Name) ?? Enumerable.Empty<string>();
+        Seekapa.Ops.Core.Kubernetes.KubeconfigLoader.ReadFile(path).Contexts?.Select(c => c.Name) ?? Enumerable.Empty<string>();
 }
