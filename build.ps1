@@ -204,7 +204,14 @@ Import-Module '$pester'
 @{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount + `$r.NotRunCount; Runtime = "PowerShell `$(`$PSVersionTable.PSVersion) on .NET `$([Environment]::Version)" } | ConvertTo-Json | Set-Content '$resultFile'
 "@
     $started = [DateTime]::UtcNow
-    if ($PwshPath) { & $PwshPath -NoProfile -NonInteractive -Command $script | Out-Host }
+    if ($PwshPath) {
+        # Another PowerShell must not inherit this one's module path (its $PSHOME/Modules hold modules built for this
+        # runtime, e.g. PSResourceGet for .NET 10): it starts from its own default, as an installed copy would.
+        $savedModulePath = $env:PSModulePath
+        $env:PSModulePath = $null
+        try { & $PwshPath -NoProfile -NonInteractive -Command $script | Out-Host }
+        finally { $env:PSModulePath = $savedModulePath }
+    }
     else { Invoke-Pwsh -Command $script | Out-Host }
     $minutes = ([DateTime]::UtcNow - $started).TotalMinutes
     if (-not (Test-Path $resultFile)) { return [pscustomobject]@{ Leg = $Leg; Passed = 0; Failed = 1; Skipped = 0; Minutes = $minutes; Note = "Pester ($Leg) produced no results" } }
