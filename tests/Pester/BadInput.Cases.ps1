@@ -158,6 +158,9 @@
     @{ Id = '97'; Run = 'Connect-SeekapaAzure -ResourceManagerUrl $armUrl -AccessToken not-the-token'; ErrorId = 'AzureAuthenticationFailed'; Touches = 'arm', 'session' }
     @{ Id = '98'; Run = 'Get-SeekapaAzureMetric -PostgresServer seekapa-postgres -ResourceGroupName seekapa-rg -Metric nope_metric -Since 10m'; ErrorId = 'MetricUnavailable'; Touches = 'arm' }
     @{ Id = 'E21'; Run = 'Connect-SeekapaCluster -ResourceGroupName seekapa-rg -ClusterName seekapa-aks-prod -Admin'; ErrorId = 'LocalAccountsDisabled'; Touches = 'arm', 'session' }
+    @{ Id = 'E6'; Run = 'Connect-SeekapaCluster -Kubeconfig (Join-Path $bad http-token.yaml)'; ErrorId = 'InsecureTransport'; Touches = 'session', 'requests' }
+    @{ Id = 'E6b'; Run = 'Get-SeekapaPodHealth -Kubeconfig (Join-Path $bad http-token.yaml) -AllNamespaces'; ErrorId = 'InsecureTransport'; Touches = 'requests' }
+    @{ Id = 'E6c'; Run = 'Connect-SeekapaCluster -Kubeconfig (Join-Path $bad http-token.yaml) -AllowInsecureTransport -WarningAction SilentlyContinue'; ErrorId = 'NotKubernetesApi'; Touches = 'session' }
     @{ Id = 'N38'; Run = 'Connect-SeekapaCluster -ResourceGroupName seekapa-rg -ClusterName seekapa-aks-prod'; ErrorId = 'AksTokenRequired'; Touches = 'arm', 'session' }
     @{ Id = 'N39'; Run = 'Connect-SeekapaCluster -ResourceGroupName seekapa-rg -ClusterName seekapa-aks-prod -AccessToken $armJwt'; ErrorId = 'AksTokenAudienceInvalid'; Touches = 'arm', 'session' }
     @{ Id = 'N40'; Run = 'Connect-SeekapaCluster -ResourceGroupName seekapa-rg -ClusterName seekapa-aks-staging -AccessToken $env:SEEKAPA_TEST_ARM_TOKEN'; ErrorId = 'InvalidParameterCombination'; Touches = 'arm', 'session' }

@@ -74,6 +74,25 @@ $bad = $config.BadKubeconfigs
 $scratch = $config.Scratch
 $blocked = Join-Path $scratch 'blocked'
 $api = "http://127.0.0.1:$port/api/"
+# A kubeconfig whose server is that plain-http listener (not a Kubernetes API), with a bearer token: review row E6.
+Set-Content (Join-Path $bad 'http-token.yaml') @"
+apiVersion: v1
+kind: Config
+clusters:
+- cluster:
+    server: http://127.0.0.1:$port
+  name: plain
+contexts:
+- context:
+    cluster: plain
+    user: oncall
+  name: plain-ctx
+current-context: plain-ctx
+users:
+- name: oncall
+  user:
+    token: corpus-plain-http-token-0042
+"@
 $armUrl = $config.ArmUrl
 $redis = $config.Redis
 $redisPw = Secure $config.RedisPassword
