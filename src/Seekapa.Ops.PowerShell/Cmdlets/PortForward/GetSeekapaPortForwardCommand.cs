@@ -5,7 +5,7 @@ using Seekapa.Ops.PowerShell.Infrastructure;
 namespace Seekapa.Ops.PowerShell.Cmdlets.PortForward;
 
 /// <summary>The port-forwards running in this runspace, with their connection counts and failed connections.</summary>
-[Cmdlet(VerbsCommon.Get, "SeekapaPortForward")]
+[Cmdlet(VerbsCommon.Get, "SeekapaPortForward", HelpUri = HelpLinks.Cmdlets + "Get-SeekapaPortForward.md")]
 [OutputType(typeof(Ops.PortForward))]
 public sealed class GetSeekapaPortForwardCommand : SeekapaCmdlet
 {

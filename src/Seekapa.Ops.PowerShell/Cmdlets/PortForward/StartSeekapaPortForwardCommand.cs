@@ -11,7 +11,7 @@ namespace Seekapa.Ops.PowerShell.Cmdlets.PortForward;
 /// target through the Kubernetes API. Returns at once; the forward runs until Stop-SeekapaPortForward or the end of
 /// the runspace.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Start, "SeekapaPortForward", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[Cmdlet(VerbsLifecycle.Start, "SeekapaPortForward", HelpUri = HelpLinks.Cmdlets + "Start-SeekapaPortForward.md", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(Ops.PortForward))]
 public sealed class StartSeekapaPortForwardCommand : ClusterCmdlet
 {

@@ -5,7 +5,7 @@ using Seekapa.Ops.PowerShell.Infrastructure;
 namespace Seekapa.Ops.PowerShell.Cmdlets.PortForward;
 
 /// <summary>Stops port-forwards: the local port stops listening and open connections are closed.</summary>
-[Cmdlet(VerbsLifecycle.Stop, "SeekapaPortForward", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ObjectSet)]
+[Cmdlet(VerbsLifecycle.Stop, "SeekapaPortForward", HelpUri = HelpLinks.Cmdlets + "Stop-SeekapaPortForward.md", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = ObjectSet)]
 [OutputType(typeof(Ops.PortForward))]
 public sealed class StopSeekapaPortForwardCommand : SeekapaCmdlet
 {
