@@ -520,8 +520,15 @@ public sealed class ControllerClockTests
         static string? Reason(JsonObject d) =>
             (string?)d["status"]?["conditions"]?.AsArray().FirstOrDefault(c => (string?)c!["type"] == "Progressing")?["reason"];
 
+        // Idle can be seen before the controller has even been told of a new object: wait for its pod first.
+        async Task Created(string app)
+        {
+            await ControllerTests.Eventually(async () => (await server.ListAsync("pods", Ns, $"app={app}")).Count == 1, $"the {app} pod");
+            await Settle();
+        }
+
         await server.CreateAsync("deployments", ControllerTests.Deployment("slow", "good:1", 1));
-        await Settle();
+        await Created("slow");
         Assert.Equal("Pending", (string?)(await Pod("slow"))["status"]!["phase"]);
         Assert.Null((await Pod("slow"))["spec"]!["nodeName"]);
 
@@ -539,7 +546,7 @@ public sealed class ControllerClockTests
 
         // A crashing image with a 60 s deadline: still progressing at 59 s, timed out after 61 s.
         await server.CreateAsync("deployments", ControllerTests.Deployment("doomed", "bad:2", 1, """ "progressDeadlineSeconds": 60, """));
-        await Settle();
+        await Created("doomed");
         for (var i = 0; i < 59; i++)
         {
             clock.Advance(TimeSpan.FromSeconds(1));
