@@ -144,9 +144,11 @@ $sleeper = [int]$sleeper
 $pod = (& kubectl --kubeconfig $kc get pods -n $ns -o jsonpath='{.items[0].metadata.name}')
 $fwd = Start-SeekapaPortForward svc/redis-master :6379 -Namespace $ns
 $freePort = & { $l = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0); $l.Start(); $l.LocalEndpoint.Port; $l.Stop() }
+# Whether something listens on a loopback port, by trying to bind it: connecting instead would open a tunnel through a
+# running forward (slow, and not what is asked).
 function Test-Listening([int] $Port) {
-    $client = [Net.Sockets.TcpClient]::new()
-    try { $client.Connect([Net.IPAddress]::Loopback, $Port); 'open' } catch { 'closed' } finally { $client.Dispose() }
+    $probe = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, $Port)
+    try { $probe.Start(); 'closed' } catch { 'listening' } finally { $probe.Stop() }
 }
 
 $stateType = (Get-Command Start-SeekapaIncident).ImplementingType.Assembly.GetType('Seekapa.Ops.PowerShell.Infrastructure.RunspaceState')
@@ -155,13 +157,19 @@ $armServers = "$($armUrl.TrimEnd('/'))/subscriptions/$($config.Subscription)/res
 
 function Get-State([string[]] $Touches) {
     $state = [ordered]@{}
-    switch ($Touches) {
-        'k8s' {
-            $objects = (& kubectl --kubeconfig $kc get deployments,statefulsets,secrets,configmaps,pods -n $ns -o json) | ConvertFrom-Json -Depth 50
-            $state.k8s = ($objects.items | ForEach-Object {
-                "$($_.kind)/$($_.metadata.name) gen=$($_.metadata.generation) spec=$($_.spec | ConvertTo-Json -Depth 30 -Compress) data=$($_.data | ConvertTo-Json -Compress)"
+    # k8s: Deployments, StatefulSets, Secrets; pods and configmaps (the cluster incident store) only where asked, as they
+    # make the snapshot slower. One kubectl call for all of them.
+    $kinds = [ordered]@{ k8s = 'Deployment', 'StatefulSet', 'Secret'; pods = @('Pod'); configmaps = @('ConfigMap') }
+    $wanted = @($kinds.Keys | Where-Object { $_ -in $Touches })
+    if ($wanted) {
+        $objects = (& kubectl --kubeconfig $kc get (($wanted | ForEach-Object { $kinds[$_] | ForEach-Object { $_.ToLowerInvariant() + 's' } }) -join ',') -n $ns -o json) | ConvertFrom-Json -Depth 50
+        foreach ($key in $wanted) {
+            $state[$key] = ($objects.items | Where-Object kind -in $kinds[$key] | ForEach-Object {
+                "$($_.kind)/$($_.metadata.name) uid=$($_.metadata.uid) gen=$($_.metadata.generation) spec=$($_.spec | ConvertTo-Json -Depth 30 -Compress) data=$($_.data | ConvertTo-Json -Compress)"
             }) -join "`n"
         }
+    }
+    switch ($Touches) {
         'pg' {
             $state.pg = (& $psql $pgUri -Atc "SELECT string_agg(name || '=' || setting, ',' ORDER BY name) FROM pg_settings WHERE name NOT IN ('transaction_read_only')" -c 'SELECT count(*) FROM app.accounts' -c "SELECT coalesce(string_agg(pid::text, ','), 'no sleeper') FROM pg_stat_activity WHERE query LIKE '%pg_sleep(900)%' AND pid <> pg_backend_pid()" -c "SELECT string_agg(table_schema || '.' || table_name, ',' ORDER BY 1) FROM information_schema.tables WHERE table_schema = 'app'") -join "`n"
             $state.pgAuto = Get-Content (Join-Path $config.PgData 'postgresql.auto.conf') -Raw

@@ -5,17 +5,18 @@
 # store kept in the cluster) and invocations the review did not try. Variables as in BadInput.Cases.ps1, plus: $pod (a
 # running pod), $sleeper (the PID of a live pg_sleep(900) session), $freePort (a loopback port nothing listens on),
 # $fwd (a running port-forward), $kstore (kubernetes://$ns) and $kbase (an active incident kept there).
-# Touches, beyond the corpus's: forwards (the session's port-forwards and whether their ports, and $freePort, accept).
+# Touches, beyond the corpus's: pods (names, uids, specs), configmaps (where the cluster store keeps incidents), forwards
+# (the session's port-forwards and whether their ports, and $freePort, are listened on).
 @(
     @{ Id = '1'; Run = 'Invoke-SeekapaRollback backend-deployment -Namespace $ns -Wait -WhatIf'; Touches = 'k8s', 'store' }
     @{ Id = '2'; Run = 'Invoke-SeekapaRollback backend-deployment -Namespace $ns -ToRevision 2 -WhatIf'; Touches = 'k8s', 'store' }
-    @{ Id = '3'; Run = 'Restart-SeekapaWorkload prometheus -Namespace $ns -WhatIf'; Touches = 'k8s', 'store' }
+    @{ Id = '3'; Run = 'Restart-SeekapaWorkload prometheus -Namespace $ns -WhatIf'; Touches = 'k8s', 'pods', 'store' }
     @{ Id = '4'; Run = 'Set-SeekapaWorkloadScale backend-deployment -Namespace $ns -Replicas 0 -WhatIf'; Touches = 'k8s', 'store' }
     @{ Id = '5'; Run = 'Set-SeekapaWorkloadScale redis-master -Kind StatefulSet -Namespace $ns -Replicas 5 -CurrentReplicas 1 -WhatIf'; Touches = 'k8s', 'store' }
     @{ Id = '6'; Run = 'Set-SeekapaContainerResource backend-deployment -Namespace $ns -MemoryLimit 3Gi -WhatIf'; Touches = 'k8s', 'store' }
     @{ Id = '7'; Run = 'Set-SeekapaContainerEnv backend-deployment -Namespace $ns -Env @{ X = 1 } -FromSecret @{ Y = ''backend-db/host'' } -Remove Z -WhatIf'; Touches = 'k8s', 'store' }
-    @{ Id = '8'; Run = 'Remove-SeekapaPod $pod -Namespace $ns -WhatIf'; Touches = 'k8s', 'store' }
-    @{ Id = '9'; Run = 'Remove-SeekapaPod $pod -Namespace $ns -Force -WhatIf'; Touches = 'k8s', 'store' }
+    @{ Id = '8'; Run = 'Remove-SeekapaPod $pod -Namespace $ns -WhatIf'; Touches = 'k8s', 'pods', 'store' }
+    @{ Id = '9'; Run = 'Remove-SeekapaPod $pod -Namespace $ns -Force -WhatIf'; Touches = 'k8s', 'pods', 'store' }
     @{ Id = '10'; Run = 'Set-SeekapaDatabaseEndpoint db.example.com -Namespace $ns -Secret backend-db -Restart backend-deployment -Wait -WhatIf'; Touches = 'k8s', 'store' }
     @{ Id = '11'; Run = 'Set-SeekapaDatabaseSetting work_mem 64MB -WhatIf'; Touches = 'pg', 'store' }
     @{ Id = '12'; Run = 'Invoke-SeekapaSqlScript -Sql ''DELETE FROM app.accounts'' -WhatIf'; Touches = 'pg', 'store' }
@@ -45,18 +46,18 @@
     @{ Id = 'W3'; Run = 'Stop-SeekapaPortForward -Id $fwd.Id -WhatIf'; Touches = 'forwards' }
     @{ Id = 'W4'; Run = 'Get-SeekapaPortForward | Stop-SeekapaPortForward -WhatIf'; Touches = 'forwards' }
     @{ Id = 'W5'; Run = '$WhatIfPreference = $true; Start-SeekapaPortForward svc/redis-master "$($freePort):6379" -Namespace $ns'; Touches = 'forwards', 'k8s' }
-    @{ Id = 'W6'; Run = 'Start-SeekapaIncident SEV3 ''what if in the cluster'' -Store $kstore -WhatIf'; Touches = 'k8s', 'store', 'session' }
-    @{ Id = 'W7'; Run = 'Add-SeekapaIncidentNote ''what if'' -Incident $kbase -Store $kstore -WhatIf'; Touches = 'k8s', 'store' }
-    @{ Id = 'W8'; Run = 'Set-SeekapaIncident $kbase -Status Identified -Store $kstore -WhatIf'; Touches = 'k8s', 'store' }
-    @{ Id = 'W9'; Run = 'Stop-SeekapaIncident -Incident $kbase -RootCause r -Resolution r -Store $kstore -WhatIf'; Touches = 'k8s', 'store', 'session' }
-    @{ Id = 'W10'; Run = 'Export-SeekapaPostmortem -Incident $kbase -Store $kstore -Path (Join-Path $scratch cluster.md) -WhatIf'; Touches = 'files', 'k8s' }
-    @{ Id = 'W11'; Run = '$WhatIfPreference = $true; Start-SeekapaIncident SEV3 ''what if in the cluster'' -Store $kstore'; Touches = 'k8s', 'store', 'session' }
+    @{ Id = 'W6'; Run = 'Start-SeekapaIncident SEV3 ''what if in the cluster'' -Store $kstore -WhatIf'; Touches = 'configmaps', 'store', 'session' }
+    @{ Id = 'W7'; Run = 'Add-SeekapaIncidentNote ''what if'' -Incident $kbase -Store $kstore -WhatIf'; Touches = 'configmaps', 'store' }
+    @{ Id = 'W8'; Run = 'Set-SeekapaIncident $kbase -Status Identified -Store $kstore -WhatIf'; Touches = 'configmaps', 'store' }
+    @{ Id = 'W9'; Run = 'Stop-SeekapaIncident -Incident $kbase -RootCause r -Resolution r -Store $kstore -WhatIf'; Touches = 'configmaps', 'store', 'session' }
+    @{ Id = 'W10'; Run = 'Export-SeekapaPostmortem -Incident $kbase -Store $kstore -Path (Join-Path $scratch cluster.md) -WhatIf'; Touches = 'files', 'configmaps' }
+    @{ Id = 'W11'; Run = '$WhatIfPreference = $true; Start-SeekapaIncident SEV3 ''what if in the cluster'' -Store $kstore'; Touches = 'configmaps', 'store', 'session' }
 
     # --- Other invocations of the same cmdlets
     @{ Id = 'W12'; Run = 'Export-SeekapaPostmortem -Incident $base -Path (Join-Path $scratch pm.md) -Force -WhatIf'; Touches = 'files', 'store' }
     @{ Id = 'W13'; Run = 'Invoke-SeekapaSqlScript -Sql ''DROP TABLE app.accounts; ALTER SYSTEM SET work_mem = ''''1MB'''''' -WhatIf'; Touches = 'pg', 'store' }
     @{ Id = 'W14'; Run = 'Stop-SeekapaDatabaseQuery -Pid $sleeper -WhatIf'; Touches = 'pg', 'store' }
-    @{ Id = 'W15'; Run = 'Restart-SeekapaWorkload postgres-read -Kind StatefulSet -Namespace $ns -WhatIf'; Touches = 'k8s', 'store' }
+    @{ Id = 'W15'; Run = 'Restart-SeekapaWorkload postgres-read -Kind StatefulSet -Namespace $ns -WhatIf'; Touches = 'k8s', 'pods', 'store' }
     @{ Id = 'W16'; Run = 'Start-SeekapaIncident SEV4 ''what if'' -WhatIf'; Touches = 'store', 'session' }
     @{ Id = 'W17'; Run = '$WhatIfPreference = $true; Restore-SeekapaDatabase -ResourceGroupName seekapa-rg -ServerName seekapa-postgres -RestorePointInTime (Get-Date).AddHours(-1) -TargetServerName x-restored'; Touches = 'arm', 'store' }
 )
