@@ -3,6 +3,7 @@
 # touch: cluster objects (kubectl), PostgreSQL settings/tables/rows, Redis keyspace, the fake Resource Manager's servers and
 # parameters, incident store files, files, requests received by a loopback listener, the session's default connections.
 # Against the sandbox (bad-deploy), a real PostgreSQL and a real redis-server, all on 127.0.0.1, started and stopped here.
+# The same run then sweeps -WhatIf over every state-changing cmdlet (WhatIf.Cases.ps1; see the last Describe).
 BeforeDiscovery {
     $script:Cases = @(. (Join-Path $PSScriptRoot 'BadInput.Cases.ps1'))
     $script:WhatIfCases = @(. (Join-Path $PSScriptRoot 'WhatIf.Cases.ps1'))
