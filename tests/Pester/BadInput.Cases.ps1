@@ -4,7 +4,8 @@
 # $ns, $kc (sandbox kubeconfig), $bad (folder of broken kubeconfigs), $api (a loopback listener that counts requests),
 # $slackTok/$pdTok (SecureStrings), $redis/$redisPw, $pgHost/$pgPort/$pgCred, $scratch, $base (the baseline incident id).
 # Touches: k8s (Deployments, StatefulSets, Secrets), pg (settings, auto.conf, tables, rows), redis (keyspace), arm (servers
-# and parameters), store (incident files), files (scratch folder), requests (the listener), session (default connections).
+# and parameters), store (incident files), files (scratch folder), requests (the listener), session (default connections);
+# WhatIf.Cases.ps1 adds pods, configmaps and forwards.
 @(
     # --- Cluster and pods
     @{ Id = '1'; Run = 'Get-SeekapaPodHealth -Kubeconfig /nonexistent/kc'; ErrorId = 'KubeconfigNotFound'; Touches = 'k8s' }

@@ -1,7 +1,9 @@
 # Runs the bad-input corpus (BadInput.Cases.ps1) in a fresh pwsh started by BadInput.Tests.ps1 (so that SSL_CERT_FILE,
 # which trusts the sandbox's CA, is read at start-up). For every case: a snapshot of the state the case could touch, the
 # case with $ErrorActionPreference = 'Stop' (so the first error, terminating or not, is the one recorded), the snapshot
-# again. Writes one JSON object per case to $env:SEEKAPA_CORPUS_RESULTS.
+# again. Writes one JSON object per case to $env:SEEKAPA_CORPUS_RESULTS. The -WhatIf sweep (WhatIf.Cases.ps1) runs the
+# same way after the corpus; each case's host output (where "What if:" goes) is framed on stdout by <<case Id>> and
+# <</case Id>> lines for BadInput.Tests.ps1 to read. (A transcript per case is written asynchronously: it came back empty.)
 $ErrorActionPreference = 'Stop'
 $config = $env:SEEKAPA_CORPUS | ConvertFrom-Json
 Import-Module $config.ModulePath
@@ -112,6 +114,9 @@ $armJwt = & {
 $null = Connect-SeekapaCluster -Kubeconfig $kc -Namespace $ns
 $null = Connect-SeekapaDatabase 127.0.0.1 -Port $pgPort -Credential $pgCred -SslMode Disable -Database corpus
 $null = Connect-SeekapaAzure -ResourceManagerUrl $armUrl -AccessToken $env:SEEKAPA_TEST_ARM_TOKEN -WarningAction SilentlyContinue
+# Before the folder store's incidents, so that the session's active incident stays the folder store's $base.
+$kstore = "kubernetes://$ns"
+$kbase = (Start-SeekapaIncident SEV3 'whatif cluster baseline' -Store $kstore).Id
 $resolved = (Start-SeekapaIncident SEV4 'corpus resolved').Id
 $null = Stop-SeekapaIncident -Incident $resolved -RootCause 'r' -Resolution 'r'
 $base = (Start-SeekapaIncident SEV3 'corpus baseline incident').Id
@@ -123,30 +128,58 @@ Set-Content -Path (Join-Path $store "$truncated.json") -Value ((Get-Content (Joi
 Export-SeekapaPostmortem -Incident $base -Path (Join-Path $scratch 'pm.md')
 Set-Content -Path $blocked -Value 'a file where a folder should be'
 
-$stateType = (Get-Command Start-SeekapaIncident).ImplementingType.Assembly.GetType('Seekapa.Ops.PowerShell.Infrastructure.RunspaceState')
+# For the -WhatIf sweep: a live pg_sleep(900) session (whose PID the pg snapshot holds), a running port-forward, a loopback
+# port nothing listens on, and an active incident in the store kept in the cluster (ConfigMaps in $ns).
 $psql = Join-Path $config.PgBin 'psql'
 $pgUri = "host=127.0.0.1 port=$pgPort user=postgres password=$($config.PgPassword) dbname=corpus"
+$sleeperProcess = Start-Process $psql -ArgumentList "`"$pgUri application_name=whatif-sleeper`"", '-Atc', '"SELECT pg_sleep(900)"' -PassThru -RedirectStandardOutput (Join-Path $bad 'sleeper.out')
+$sleeper = $null
+foreach ($i in 1..100) {
+    $sleeper = & $psql $pgUri -Atc "SELECT pid FROM pg_stat_activity WHERE application_name = 'whatif-sleeper' AND query LIKE '%pg_sleep(900)%' AND now() - query_start > interval '1.5 seconds'"
+    if ($sleeper) { break }
+    Start-Sleep -Milliseconds 200
+}
+if (-not $sleeper) { throw 'The pg_sleep(900) session did not start.' }
+$sleeper = [int]$sleeper
+$pod = (& kubectl --kubeconfig $kc get pods -n $ns -o jsonpath='{.items[0].metadata.name}')
+$fwd = Start-SeekapaPortForward svc/redis-master :6379 -Namespace $ns
+$freePort = & { $l = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0); $l.Start(); $l.LocalEndpoint.Port; $l.Stop() }
+# Whether something listens on a loopback port, by trying to bind it: connecting instead would open a tunnel through a
+# running forward (slow, and not what is asked).
+function Test-Listening([int] $Port) {
+    $probe = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, $Port)
+    try { $probe.Start(); 'closed' } catch { 'listening' } finally { $probe.Stop() }
+}
+
+$stateType = (Get-Command Start-SeekapaIncident).ImplementingType.Assembly.GetType('Seekapa.Ops.PowerShell.Infrastructure.RunspaceState')
 $armHeaders = @{ Authorization = "Bearer $env:SEEKAPA_TEST_ARM_TOKEN" }
 $armServers = "$($armUrl.TrimEnd('/'))/subscriptions/$($config.Subscription)/resourceGroups/seekapa-rg/providers/Microsoft.DBforPostgreSQL/flexibleServers"
 
 function Get-State([string[]] $Touches) {
     $state = [ordered]@{}
-    switch ($Touches) {
-        'k8s' {
-            $objects = (& kubectl --kubeconfig $kc get deployments,statefulsets,secrets -n $ns -o json) | ConvertFrom-Json -Depth 50
-            $state.k8s = ($objects.items | ForEach-Object {
-                "$($_.kind)/$($_.metadata.name) gen=$($_.metadata.generation) spec=$($_.spec | ConvertTo-Json -Depth 30 -Compress) data=$($_.data | ConvertTo-Json -Compress)"
+    # k8s: Deployments, StatefulSets, Secrets; pods and configmaps (the cluster incident store) only where asked, as they
+    # make the snapshot slower. One kubectl call for all of them.
+    $kinds = [ordered]@{ k8s = 'Deployment', 'StatefulSet', 'Secret'; pods = @('Pod'); configmaps = @('ConfigMap') }
+    $wanted = @($kinds.Keys | Where-Object { $_ -in $Touches })
+    if ($wanted) {
+        $objects = (& kubectl --kubeconfig $kc get (($wanted | ForEach-Object { $kinds[$_] | ForEach-Object { $_.ToLowerInvariant() + 's' } }) -join ',') -n $ns -o json) | ConvertFrom-Json -Depth 50
+        foreach ($key in $wanted) {
+            $state[$key] = ($objects.items | Where-Object kind -in $kinds[$key] | ForEach-Object {
+                "$($_.kind)/$($_.metadata.name) uid=$($_.metadata.uid) gen=$($_.metadata.generation) spec=$($_.spec | ConvertTo-Json -Depth 30 -Compress) data=$($_.data | ConvertTo-Json -Compress)"
             }) -join "`n"
         }
+    }
+    switch ($Touches) {
         'pg' {
-            $state.pg = (& $psql $pgUri -Atc "SELECT string_agg(name || '=' || setting, ',' ORDER BY name) FROM pg_settings WHERE name NOT IN ('transaction_read_only')" -c 'SELECT count(*) FROM app.accounts' -c "SELECT string_agg(table_schema || '.' || table_name, ',' ORDER BY 1) FROM information_schema.tables WHERE table_schema = 'app'") -join "`n"
+            $state.pg = (& $psql $pgUri -Atc "SELECT string_agg(name || '=' || setting, ',' ORDER BY name) FROM pg_settings WHERE name NOT IN ('transaction_read_only')" -c 'SELECT count(*) FROM app.accounts' -c "SELECT coalesce(string_agg(pid::text, ','), 'no sleeper') FROM pg_stat_activity WHERE query LIKE '%pg_sleep(900)%' AND pid <> pg_backend_pid()" -c "SELECT string_agg(table_schema || '.' || table_name, ',' ORDER BY 1) FROM information_schema.tables WHERE table_schema = 'app'") -join "`n"
             $state.pgAuto = Get-Content (Join-Path $config.PgData 'postgresql.auto.conf') -Raw
         }
         'redis' { $state.redis = (Invoke-TestRedisCli ([pscustomobject]@{ Port = $config.RedisPort; Password = $config.RedisPassword }) -Database 0 INFO keyspace) -join "`n" }
         'arm' {
             $servers = Invoke-RestMethod "$($armServers)?api-version=2024-08-01" -Headers $armHeaders
             $workMem = Invoke-RestMethod "$armServers/seekapa-postgres/configurations/work_mem?api-version=2024-08-01" -Headers $armHeaders
-            $state.arm = "$(($servers.value | ForEach-Object { "$($_.name):$($_.properties.state)" }) -join ',') work_mem=$($workMem.properties.value)"
+            $maxConnections = Invoke-RestMethod "$armServers/seekapa-postgres/configurations/max_connections?api-version=2024-08-01" -Headers $armHeaders
+            $state.arm = "$(($servers.value | ForEach-Object { "$($_.name):$($_.properties.state)" }) -join ',') work_mem=$($workMem.properties.value) max_connections=$($maxConnections.properties.value)"
         }
         'store' {
             $state.store = (Get-ChildItem $store -File | Where-Object Extension -ne '.lock' | Sort-Object Name |
@@ -155,6 +188,9 @@ function Get-State([string[]] $Touches) {
         'files' {
             $state.files = (Get-ChildItem $scratch -Recurse -Force | Sort-Object FullName |
                 ForEach-Object { "$($_.FullName) $(if (-not $_.PSIsContainer) { (Get-FileHash $_.FullName).Hash })" }) -join "`n"
+        }
+        'forwards' {
+            $state.forwards = "$((Get-SeekapaPortForward | ForEach-Object { "$($_.Id) $($_.Endpoint) $(Test-Listening $_.LocalPort)" }) -join ',') free=$(Test-Listening $freePort)"
         }
         'requests' { $state.requests = [CorpusListener]::Count }
         'session' {
@@ -165,10 +201,12 @@ function Get-State([string[]] $Touches) {
     $state
 }
 
-$results = foreach ($case in (. (Join-Path $PSScriptRoot 'BadInput.Cases.ps1'))) {
+$cases = @(. (Join-Path $PSScriptRoot 'BadInput.Cases.ps1')) + @(. (Join-Path $PSScriptRoot 'WhatIf.Cases.ps1') | ForEach-Object { $_.Id = "WhatIf-$($_.Id)"; $_ })
+$results = foreach ($case in $cases) {
     $touches = @($case.Touches)
     $before = Get-State $touches
     $record = $null
+    $Host.UI.WriteLine("<<case $($case.Id)>>")
     try {
         & {
             $ErrorActionPreference = 'Stop'
@@ -177,6 +215,7 @@ $results = foreach ($case in (. (Join-Path $PSScriptRoot 'BadInput.Cases.ps1')))
         }
     }
     catch { $record = $_ }
+    finally { $Host.UI.WriteLine("<</case $($case.Id)>>") }
     $after = Get-State $touches
     # A snapshot that came back empty would compare equal whatever happened: count it as a failure, not a pass.
     $changed = @($before.Keys | Where-Object { "$($before[$_])" -ne "$($after[$_])" -or "$($before[$_])" -eq '' } |
@@ -189,5 +228,7 @@ $results = foreach ($case in (. (Join-Path $PSScriptRoot 'BadInput.Cases.ps1')))
         Changed = $changed
     }
 }
+Stop-Process -Id $sleeperProcess.Id -ErrorAction SilentlyContinue
+$null = Stop-SeekapaPortForward -Id $fwd.Id -Confirm:$false
 $results | ConvertTo-Json -Depth 5 | Set-Content -Path $env:SEEKAPA_CORPUS_RESULTS
 'done'
