@@ -532,17 +532,16 @@ public sealed class ControllerClockTests
         Assert.Equal("Pending", (string?)(await Pod("slow"))["status"]!["phase"]);
         Assert.Null((await Pod("slow"))["spec"]!["nodeName"]);
 
+        // What simulated time makes happen is awaited (the controllers react asynchronously); what it must not yet have
+        // made happen is checked once everything is idle.
         clock.Advance(TimeSpan.FromMilliseconds(200));
+        await ControllerTests.Eventually(async () => (string?)(await Pod("slow"))["spec"]!["nodeName"] == "sandbox-node", "scheduled");
         await Settle();
-        var pod = await Pod("slow");
-        Assert.Equal("sandbox-node", (string?)pod["spec"]!["nodeName"]);
-        Assert.Equal("ContainerCreating", (string?)pod["status"]!["containerStatuses"]![0]!["state"]!["waiting"]!["reason"]);
+        Assert.Equal("ContainerCreating", (string?)(await Pod("slow"))["status"]!["containerStatuses"]![0]!["state"]!["waiting"]!["reason"]);
 
         clock.Advance(TimeSpan.FromSeconds(1));
-        await Settle();
-        Assert.Equal("Running", (string?)(await Pod("slow"))["status"]!["phase"]);
-        await Settle();
-        Assert.Equal("NewReplicaSetAvailable", Reason((await server.GetAsync("deployments", Ns, "slow"))!));
+        await ControllerTests.Eventually(async () => (string?)(await Pod("slow"))["status"]!["phase"] == "Running", "running");
+        await ControllerTests.Eventually(async () => Reason((await server.GetAsync("deployments", Ns, "slow"))!) == "NewReplicaSetAvailable", "available");
 
         // A crashing image with a 60 s deadline: still progressing at 59 s, timed out after 61 s.
         await server.CreateAsync("deployments", ControllerTests.Deployment("doomed", "bad:2", 1, """ "progressDeadlineSeconds": 60, """));
@@ -555,8 +554,7 @@ public sealed class ControllerClockTests
         Assert.NotEqual("ProgressDeadlineExceeded", Reason((await server.GetAsync("deployments", Ns, "doomed"))!));
         Assert.Equal("CrashLoopBackOff", (string?)(await Pod("doomed"))["status"]!["containerStatuses"]![0]!["state"]!["waiting"]!["reason"]);
         clock.Advance(TimeSpan.FromSeconds(2));
-        await Settle();
-        Assert.Equal("ProgressDeadlineExceeded", Reason((await server.GetAsync("deployments", Ns, "doomed"))!));
+        await ControllerTests.Eventually(async () => Reason((await server.GetAsync("deployments", Ns, "doomed"))!) == "ProgressDeadlineExceeded", "deadline exceeded");
     }
 
     [Fact]
